@@ -1,0 +1,73 @@
+"""Atomic file writes and a cross-process lock.
+
+A build can be killed at any instant; readers (the next build, a browser)
+must then see either the old file or the new one, never half of one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import os
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from .errors import EmbedError
+from .log import log
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a synced temporary file and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise EmbedError(_describe_os_error(exc, path)) from exc
+        raise
+
+
+def _describe_os_error(exc: OSError, path: Path) -> str:
+    if exc.errno == errno.ENOSPC:
+        return f"no space left on the device while writing {path}; nothing was overwritten"
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"cannot write {path}: {exc.strerror}"
+    return f"cannot write {path}: {exc}"
+
+
+@contextlib.contextmanager
+def locked(folder: Path, wait_s: float = 600.0) -> Iterator[None]:
+    """Hold an exclusive lock on ``folder`` so that two builds never share a cache."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fh = open(folder / ".lock", "a+b")
+    except OSError as exc:
+        raise EmbedError(_describe_os_error(exc, folder / ".lock")) from exc
+    with fh:
+        deadline = time.monotonic() + wait_s
+        told = False
+        while True:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if not told:
+                    log.info("embed: waiting for another build that uses %s", folder)
+                    told = True
+                if time.monotonic() > deadline:
+                    raise EmbedError(f"another build has held {folder} for {wait_s:.0f} s; giving up") from None
+                time.sleep(0.2)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)

@@ -1,0 +1,5 @@
+"""Text to vectors with onnxruntime."""
+
+from .encoder import Encoder
+
+__all__ = ["Encoder"]

@@ -1,0 +1,1 @@
+"""Searchable structures built from the vectors and chunk texts."""

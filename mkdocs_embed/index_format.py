@@ -1,0 +1,185 @@
+"""Encoders and decoders of the index format, the contract with the browser.
+
+The format is specified in one place, ``example-site/docs/reference/index-format.md``;
+this module is its Python side. Decoders check every size and id, so a
+truncated or damaged file raises :class:`FormatError` instead of crashing or
+hanging a search.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import struct
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import zstandard
+
+from .errors import EmbedError
+from .index.hnsw import Graph
+
+FORMAT_VERSION = 1
+ASSET_DIR = "assets/mkdocs-embed"
+MANIFEST = "manifest.json"
+KEY_HEX = 32
+"""Hex digits of the cache key kept per chunk, for reuse by later builds."""
+MAX_DECOMPRESSED = 1 << 31
+
+
+class FormatError(EmbedError):
+    """An index file is damaged, truncated, or of an unknown version."""
+
+
+def compress(data: bytes) -> bytes:
+    return zstandard.ZstdCompressor(level=19).compress(data)
+
+
+def decompress(data: bytes, what: str) -> bytes:
+    try:
+        return zstandard.ZstdDecompressor().decompress(data, max_output_size=MAX_DECOMPRESSED)
+    except zstandard.ZstdError as exc:
+        raise FormatError(f"{what} is not a valid zstd file ({exc})") from exc
+
+
+def hashed_name(kind: str, ext: str, data: bytes) -> str:
+    """``kind.<12 hex of sha256>.ext``: a name that changes whenever the bytes do."""
+    return f"{kind}.{hashlib.sha256(data).hexdigest()[:12]}.{ext}"
+
+
+# -- vectors -----------------------------------------------------------------
+
+def encode_vectors(scales: np.ndarray, q: np.ndarray) -> bytes:
+    n, dims = q.shape
+    return struct.pack("<II", n, dims) + scales.astype("<f4").tobytes() + q.astype(np.int8).tobytes()
+
+
+def decode_vectors(data: bytes) -> tuple[np.ndarray, np.ndarray]:
+    if len(data) < 8:
+        raise FormatError("vectors file is truncated")
+    n, dims = struct.unpack_from("<II", data)
+    if len(data) != 8 + 4 * n + n * dims:
+        raise FormatError(f"vectors file has {len(data)} bytes, expected {8 + 4 * n + n * dims} for {n}×{dims}")
+    scales = np.frombuffer(data, "<f4", n, 8)
+    if not np.all(np.isfinite(scales)):
+        raise FormatError("vectors file has non-finite scales")
+    return scales, np.frombuffer(data, np.int8, n * dims, 8 + 4 * n).reshape(n, dims)
+
+
+# -- graph -------------------------------------------------------------------
+
+def encode_graph(graph: Graph) -> bytes:
+    words: list[np.ndarray] = [
+        np.array([len(graph.levels), graph.max_level, graph.entry], dtype="<u4"),
+        graph.levels.astype("<u4"),
+    ]
+    for level, (nodes, links) in enumerate(zip(graph.nodes, graph.links)):
+        words.append(np.array([len(nodes)], dtype="<u4"))
+        if level:
+            words.append(nodes.astype("<u4"))
+        words.append(np.concatenate([[0], np.cumsum([len(x) for x in links])]).astype("<u4"))
+        words.append(np.concatenate(links).astype("<u4") if links else np.zeros(0, "<u4"))
+    return b"".join(w.tobytes() for w in words)
+
+
+def decode_graph(data: bytes, n_expected: int) -> Graph:
+    if len(data) % 4:
+        raise FormatError("graph file is truncated")
+    words = np.frombuffer(data, "<u4")
+    reader = _Words(words)
+    n, max_level, entry = (int(x) for x in reader.take(3))
+    if n != n_expected:
+        raise FormatError(f"graph has {n} nodes but the index has {n_expected} chunks")
+    if n and entry >= n or max_level > 64:
+        raise FormatError("graph header is damaged")
+    levels = reader.take(n)
+    nodes: list[np.ndarray] = []
+    links: list[list[np.ndarray]] = []
+    for level in range(max_level + 1):
+        count = int(reader.take(1)[0])
+        ids = np.arange(n, dtype=np.uint32) if level == 0 else reader.take(count)
+        if level == 0 and count != n:
+            raise FormatError("graph level 0 does not hold every node")
+        offsets = reader.take(count + 1)
+        if offsets[0] != 0 or np.any(np.diff(offsets.astype(np.int64)) < 0):
+            raise FormatError("graph offsets are damaged")
+        flat = reader.take(int(offsets[-1]))
+        if len(flat) and int(flat.max()) >= n or len(ids) and int(ids.max()) >= n:
+            raise FormatError("graph links point past the last node")
+        nodes.append(ids)
+        links.append([flat[offsets[i] : offsets[i + 1]] for i in range(count)])
+    if not reader.done():
+        raise FormatError("graph file has trailing bytes")
+    return Graph(entry=entry, levels=levels, nodes=nodes, links=links)
+
+
+class _Words:
+    def __init__(self, words: np.ndarray):
+        self.words, self.pos = words, 0
+
+    def take(self, count: int) -> np.ndarray:
+        if count < 0 or self.pos + count > len(self.words):
+            raise FormatError("graph file is truncated")
+        out = self.words[self.pos : self.pos + count]
+        self.pos += count
+        return out
+
+    def done(self) -> bool:
+        return self.pos == len(self.words)
+
+
+# -- chunks ------------------------------------------------------------------
+
+def excerpt(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters on a word boundary."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > limit // 2 else cut).rstrip() + "…"
+
+
+def encode_chunks(pages: Sequence[tuple[str, str]], chunks: Sequence[dict[str, Any]]) -> bytes:
+    """Column-oriented JSON of pages ``(url, title)`` and chunk records."""
+    data = {
+        "pages": {"url": [u for u, _ in pages], "title": [t for _, t in pages]},
+        "chunks": {col: [c[col] for c in chunks] for col in ("page", "anchor", "path", "text", "key")},
+    }
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def decode_chunks(data: bytes, n_expected: int) -> dict[str, Any]:
+    try:
+        raw = json.loads(data.decode("utf-8"))
+        pages, chunks = raw["pages"], raw["chunks"]
+        n_pages = len(pages["url"])
+        if len(pages["title"]) != n_pages:
+            raise ValueError("pages columns differ in length")
+        for col in ("page", "anchor", "path", "text", "key"):
+            if len(chunks[col]) != n_expected:
+                raise ValueError(f"column {col} has {len(chunks[col])} rows, expected {n_expected}")
+        if any(not isinstance(p, int) or not 0 <= p < n_pages for p in chunks["page"]):
+            raise ValueError("a chunk points to a missing page")
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
+        raise FormatError(f"chunks file is damaged ({exc})") from exc
+    return raw
+
+
+def check_manifest(raw: Any) -> dict[str, Any]:
+    """Validate the parts of a manifest that readers rely on."""
+    if not isinstance(raw, dict):
+        raise FormatError("manifest.json is not a JSON object")
+    if raw.get("format") != FORMAT_VERSION:
+        raise FormatError(
+            f"index format {raw.get('format')!r} is not supported by this version of mkdocs-embed "
+            f"(it reads format {FORMAT_VERSION}); rebuild the site or upgrade mkdocs-embed"
+        )
+    try:
+        for key in ("chunks", "vectors", "graph"):
+            if not isinstance(raw["files"][key], str) or "/" in raw["files"][key]:
+                raise KeyError(key)
+        int(raw["counts"]["chunks"]), int(raw["model"]["dims"]), int(raw["hnsw"]["ef_search"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise FormatError(f"manifest.json lacks a valid {exc}") from exc
+    return raw

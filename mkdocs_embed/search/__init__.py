@@ -1,0 +1,1 @@
+"""Read the emitted assets and answer queries the way the browser does."""
