@@ -1,5 +1,5 @@
 """Text to vectors with onnxruntime."""
 
-from .encoder import Encoder
+from .encoder import Encoder, shared_encoder
 
-__all__ = ["Encoder"]
+__all__ = ["Encoder", "shared_encoder"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 
 import numpy as np
 
@@ -89,3 +90,9 @@ class Encoder:
             norms = np.linalg.norm(pooled, axis=1, keepdims=True)
             pooled = pooled / np.maximum(norms, 1e-12)
         return pooled
+
+
+@lru_cache(maxsize=2)
+def shared_encoder(spec: ModelSpec, threads: int = 0, provider: str = "cpu") -> Encoder:
+    """One loaded session per model, kept across the rebuilds of ``mkdocs serve``."""
+    return Encoder(spec, threads=threads, provider=provider)

@@ -83,3 +83,8 @@ def _parse(data: bytes) -> Graph:
         nodes.append(to_label[members].astype(np.uint32) if members else np.zeros(0, np.uint32))
         links.append([to_label[upper[i][level - 1]] for i in members])
     return Graph(entry=int(to_label[entry]), levels=node_levels, nodes=nodes, links=links)
+
+
+def empty_graph() -> Graph:
+    """The graph of an index with no chunks."""
+    return Graph(entry=0, levels=np.zeros(0, np.uint32), nodes=[np.zeros(0, np.uint32)], links=[[]])

@@ -1,0 +1,43 @@
+# Two entry points on a fresh machine: `make serve` and `make test`.
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+BUNDLE := mkdocs_embed/assets/.built
+JS_SRC := $(shell find js/src -type f 2>/dev/null) js/package.json js/package-lock.json
+
+.PHONY: setup js chromium serve build test test-long bench
+
+setup: $(STAMP)
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip
+	$(VENV)/bin/pip install -q -e '.[test]'
+	touch $@
+
+js: $(BUNDLE)
+$(BUNDLE): $(JS_SRC)
+	cd js && npm ci --no-audit --no-fund && npm run build
+	touch $@
+
+# Debian's Chromium drives the real-browser tests (Playwright's own download can't be used).
+chromium:
+	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+
+## Build the example site with semantic search and serve it on http://127.0.0.1:8000
+serve: setup js
+	$(VENV)/bin/mkdocs serve -f example-site/mkdocs.yml -a 127.0.0.1:8000
+
+build: setup js
+	$(VENV)/bin/mkdocs build -f example-site/mkdocs.yml
+
+## Every test: Python (real model, real mkdocs build), JS, and headless Chromium
+test: setup js chromium
+	cd js && npm test
+	$(PY) -m pytest -q
+
+## The property tests with 10,000 cases each
+test-long: setup js
+	HYPOTHESIS_PROFILE=long $(PY) -m pytest -q tests -k properties
+
+bench: setup js chromium
+	$(PY) -m bench

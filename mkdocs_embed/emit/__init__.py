@@ -1,0 +1,1 @@
+"""Write the index into the built site."""

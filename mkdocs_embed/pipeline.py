@@ -1,0 +1,197 @@
+"""collect → chunk → embed → store → index → emit, over a built site folder.
+
+This is the whole product minus the browser: the MkDocs plugin and the
+``mkdocs-embed index`` command both call :func:`build_index`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .atomic import locked
+from .chunk import Chunk, TokenCounter, chunk_page
+from .collect.pages import Page, collect_pages
+from .embed import shared_encoder
+from .emit.assets import write_index
+from .errors import EmbedError
+from .index import hnsw
+from .index.quantize import quantize
+from .index_format import KEY_HEX, encode_chunks, encode_graph, encode_vectors, excerpt
+from .log import log
+from .model import ModelSpec, resolve_model
+from .progress import progress_bar
+from .settings import BuildSettings, ChunkSettings
+from .store import BuildManifest, VectorCache, chunk_key
+
+CHECKPOINT_S = 10.0
+"""Seconds of embedding between cache checkpoints: the most a killed build loses."""
+SLICE = 64
+
+
+@dataclass
+class BuildReport:
+    pages: int = 0
+    chunks: int = 0
+    embedded: int = 0
+    reused: int = 0
+    dropped: int = 0
+    skipped_pages: int = 0
+    tokens_embedded: int = 0
+    embed_seconds: float = 0.0
+    seconds: float = 0.0
+    index_bytes: int = 0
+
+    def summary(self) -> str:
+        return (
+            f"embed: embedded {self.embedded:,} chunks, reused {self.reused:,}, "
+            f"dropped {self.dropped:,} ({self.seconds:.1f} s)"
+        )
+
+    def cost_line(self, price_per_million: float) -> str:
+        cost = self.tokens_embedded / 1e6 * price_per_million
+        return (
+            f"embed: {self.tokens_embedded:,} tokens embedded in {self.embed_seconds:.1f} s; "
+            f"on a hosted API at ${price_per_million:g} per million tokens that would cost ${cost:.5f}"
+        )
+
+
+def build_index(settings: BuildSettings) -> BuildReport:
+    """Index ``settings.site_dir`` in place, reusing every vector the cache holds."""
+    started = time.perf_counter()
+    report = BuildReport()
+    spec = resolve_model(settings.model)
+    from tokenizers import Tokenizer
+
+    tokens = TokenCounter(Tokenizer.from_file(str(spec.tokenizer_path)))
+    chunk_settings = _effective_chunk_settings(settings.chunk, spec, tokens)
+    pages = collect_pages(settings.site_dir, settings.exclude, settings.exclude_urls)
+    chunks = _chunk_pages(pages, chunk_settings, tokens, report)
+    chunk_fp = chunk_settings.fingerprint()
+    keys = [chunk_key(spec.fingerprint, chunk_fp, c.embed_text) for c in chunks]
+
+    with locked(settings.cache_dir):
+        previous = BuildManifest.load(settings.cache_dir / "manifest.json")
+        _explain_invalidation(previous, spec, chunk_fp)
+        cache = VectorCache(settings.cache_dir)
+        _embed_missing(cache, chunks, keys, spec, settings, report)
+        vectors = np.stack([cache.get(k) for k in keys]) if keys else np.zeros((0, 0), np.float32)
+        current = BuildManifest(spec.fingerprint, spec.name, chunk_fp, _keys_by_page(chunks, keys))
+        cache.compact(keys)
+        report.dropped = len(previous.keys() - current.keys()) if previous else 0
+        current.save(settings.cache_dir / "manifest.json")
+
+    report.chunks, report.reused = len(chunks), len(chunks) - report.embedded
+    report.index_bytes = _emit(settings, spec, chunks, keys, vectors)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _effective_chunk_settings(chunk: ChunkSettings, spec: ModelSpec, tokens: TokenCounter) -> ChunkSettings:
+    """The chunk budget, shrunk to the model's limit and what its passage prefix takes."""
+    prefix_tokens = tokens.count(spec.passage_prefix) - tokens.count("") if spec.passage_prefix else 0
+    budget = min(chunk.max_tokens, spec.max_tokens) - prefix_tokens
+    if budget < 32:
+        raise EmbedError(f"a token budget of {budget} is too small to chunk with; raise max_tokens")
+    return dataclasses.replace(chunk, max_tokens=budget, overlap_tokens=min(chunk.overlap_tokens, budget // 4))
+
+
+def _chunk_pages(pages: Sequence[Page], settings: ChunkSettings, tokens: TokenCounter, report: BuildReport) -> list[Chunk]:
+    chunks: list[Chunk] = []
+    for page in pages:
+        try:
+            page_chunks = chunk_page(page, settings, tokens)
+        except Exception as exc:  # one broken page must not stop the build
+            log.warning("embed: skipping %s: %s", page.path, exc)
+            report.skipped_pages += 1
+            continue
+        chunks.extend(page_chunks)
+    report.pages = len(pages) - report.skipped_pages
+    return chunks
+
+
+def _explain_invalidation(previous: BuildManifest | None, spec: ModelSpec, chunk_fp: str) -> None:
+    if previous is None:
+        return
+    if previous.model_fingerprint != spec.fingerprint:
+        log.info(
+            "embed: the model changed since the last build (%s %s → %s %s): embedding every chunk again",
+            previous.model_name, previous.model_fingerprint[:8], spec.name, spec.fingerprint[:8],
+        )
+    elif previous.chunk_fingerprint != chunk_fp:
+        log.info("embed: chunker settings changed since the last build: embedding every chunk again")
+
+
+def _embed_missing(
+    cache: VectorCache, chunks: Sequence[Chunk], keys: Sequence[bytes], spec: ModelSpec,
+    settings: BuildSettings, report: BuildReport,
+) -> None:
+    """Embed the chunks the cache lacks, checkpointing so a killed build keeps its work."""
+    todo: dict[bytes, str] = {}
+    for key, chunk in zip(keys, chunks):
+        if cache.get(key) is None:
+            todo.setdefault(key, chunk.embed_text)
+    if not todo:
+        return
+    started = time.perf_counter()
+    encoder = shared_encoder(spec, settings.model.threads, settings.model.provider)
+    todo_keys, texts = list(todo), list(todo.values())
+    last_checkpoint = time.perf_counter()
+    with progress_bar(len(texts), "embed") as advance:
+        for start in range(0, len(texts), SLICE):
+            part = texts[start : start + SLICE]
+            cache.add(todo_keys[start : start + SLICE], encoder.embed_passages(part, advance))
+            report.tokens_embedded += sum(encoder.count_tokens(part))
+            if time.perf_counter() - last_checkpoint > CHECKPOINT_S:
+                cache.checkpoint()
+                last_checkpoint = time.perf_counter()
+    cache.checkpoint()
+    report.embedded = len(todo)
+    report.embed_seconds = time.perf_counter() - started
+
+
+def _keys_by_page(chunks: Sequence[Chunk], keys: Sequence[bytes]) -> dict[str, list[str]]:
+    pages: dict[str, list[str]] = {}
+    for chunk, key in zip(chunks, keys):
+        pages.setdefault(chunk.url, []).append(key.hex())
+    return pages
+
+
+def _emit(settings: BuildSettings, spec: ModelSpec, chunks: Sequence[Chunk], keys: Sequence[bytes], vectors: np.ndarray) -> int:
+    """Write the site's index files; returns their total size."""
+    page_index: dict[str, int] = {}
+    pages: list[tuple[str, str]] = []
+    records = []
+    for chunk, key in zip(chunks, keys):
+        if chunk.url not in page_index:
+            page_index[chunk.url] = len(pages)
+            pages.append((chunk.url, chunk.title))
+        records.append({
+            "page": page_index[chunk.url],
+            "anchor": chunk.anchor,
+            "path": list(chunk.path),
+            "text": excerpt(chunk.text, settings.chunk.excerpt_chars),
+            "key": key.hex()[:KEY_HEX],
+        })
+    dims = vectors.shape[1] if len(vectors) else 0
+    scales, q = quantize(vectors) if len(vectors) else (np.zeros(0, np.float32), np.zeros((0, dims), np.int8))
+    graph = hnsw.build_graph(vectors) if len(vectors) else hnsw.empty_graph()
+    manifest = write_index(
+        settings.site_dir,
+        spec,
+        dims=dims,
+        counts={"pages": len(pages), "chunks": len(records)},
+        ef_search=hnsw.EF_SEARCH,
+        m=hnsw.M,
+        data={
+            "chunks": ("json", encode_chunks(pages, records)),
+            "vectors": ("i8", encode_vectors(scales, q)),
+            "graph": ("bin", encode_graph(graph)),
+        },
+        ship_model=settings.ship_model,
+    )
+    return sum(manifest["bytes"].values())

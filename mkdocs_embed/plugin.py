@@ -1,0 +1,79 @@
+"""The MkDocs plugin: hooks only; the work happens in :mod:`mkdocs_embed.pipeline`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.pages import Page
+
+from .config import EmbedConfig
+from .emit import widget
+from .errors import EmbedError
+from .index_format import ASSET_DIR
+from .log import log
+from .pipeline import build_index
+
+EXCLUDE_META = '<meta name="mkdocs-embed" content="exclude">'
+
+
+class EmbedPlugin(BasePlugin[EmbedConfig]):
+    """``- embed`` under ``plugins:`` in mkdocs.yml."""
+
+    def __init__(self) -> None:
+        self.command = "build"
+        self.excluded: set[str] = set()
+        self.widget_files: dict[str, str] = {}
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.command = command
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        self.excluded.clear()
+
+    def on_env(self, env, *, config: MkDocsConfig, files):
+        if self.config.widget:
+            try:
+                self.widget_files = widget.install_widget(_asset_dir(config))
+            except EmbedError as exc:
+                raise PluginError(f"embed: {exc}") from exc
+        return env
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files) -> str:
+        if _excluded_by_front_matter(page.meta):
+            self.excluded.add(page.url)
+        return markdown
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        tags = EXCLUDE_META if page.url in self.excluded else ""
+        if self.widget_files:
+            tags += widget.head_tags(page.url, self.widget_files, self._widget_options())
+        return widget.inject(output, tags) if tags else output
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        settings = self.config.build_settings(config.site_dir, config.config_file_path, frozenset(self.excluded))
+        try:
+            report = build_index(settings)
+        except EmbedError as exc:
+            raise PluginError(f"embed: {exc}") from exc
+        log.info(report.summary())
+        log.info(report.cost_line(settings.price_per_million))
+
+    def _widget_options(self) -> widget.WidgetOptions:
+        return widget.WidgetOptions(
+            placeholder=self.config.placeholder,
+            shortcut=self.config.shortcut,
+            runtime_url=self.config.runtime_url,
+            model_url=self.config.model_url,
+        )
+
+
+def _asset_dir(config: MkDocsConfig) -> Path:
+    return Path(config.site_dir) / ASSET_DIR
+
+
+def _excluded_by_front_matter(meta: dict) -> bool:
+    """``search: {exclude: true}`` (Material's convention) or ``embed: {exclude: true}``."""
+    return any(isinstance(meta.get(key), dict) and meta[key].get("exclude") is True for key in ("search", "embed"))
