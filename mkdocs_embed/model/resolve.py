@@ -67,9 +67,10 @@ def _download(repo_id: str) -> Path:
     try:
         return Path(snapshot_download(repo_id, allow_patterns=HUB_FILES))
     except LocalEntryNotFoundError as exc:
+        cause = exc.__cause__ or exc.__context__
+        reason = f"the hub answered: {cause}".splitlines()[0] if cause else "HF_HUB_OFFLINE is set"
         raise EmbedError(
-            f"model '{repo_id}' is not in the Hugging Face cache and the hub cannot be reached "
-            "(HF_HUB_OFFLINE is set or the network is down)"
+            f"model '{repo_id}' is not in the Hugging Face cache and could not be downloaded ({reason})"
         ) from exc
     except (HfHubHTTPError, OSError, ValueError) as exc:
         raise EmbedError(f"could not download model '{repo_id}': {exc}") from exc
