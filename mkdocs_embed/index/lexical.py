@@ -1,0 +1,60 @@
+"""The BM25 index written beside the vector index (layout: docs/reference/ranking.md)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Sequence
+from typing import Protocol
+
+from mkdocs_embed.search.analyze import Analyzer
+
+LEXICAL_VERSION = 1
+K1 = 1.2
+B = 0.75
+# A heading-path term counts as this many body terms: a chunk whose section is
+# called "Install" should beat one that mentions installing in passing.
+HEADING_BOOST = 3
+
+
+class ChunkLike(Protocol):
+    path: tuple[str, ...]
+    text: str
+
+
+def build_lexical(chunks: Sequence[ChunkLike], language: str = "english") -> bytes:
+    """Return the uncompressed JSON of the lexical asset; chunk ids are list positions."""
+    analyzer = Analyzer(language)
+    postings: dict[str, list[tuple[int, int]]] = {}
+    lengths: list[int] = []
+    for doc, chunk in enumerate(chunks):
+        heading = analyzer.terms(" ".join(chunk.path))
+        body = analyzer.terms(chunk.text)
+        tf = Counter(body)
+        for term in heading:
+            tf[term] += HEADING_BOOST
+        lengths.append(len(heading) + len(body))
+        for term, count in tf.items():
+            postings.setdefault(term, []).append((doc, count))
+
+    terms = sorted(postings)
+    encoded = []
+    for term in terms:
+        flat: list[int] = []
+        prev = 0
+        for doc, count in postings[term]:
+            flat += (doc - prev, count)
+            prev = doc
+        encoded.append(flat)
+    asset = {
+        "version": LEXICAL_VERSION,
+        "language": language,
+        "stopwords": sorted(analyzer.stopwords),
+        "k1": K1,
+        "b": B,
+        "heading_boost": HEADING_BOOST,
+        "lengths": lengths,
+        "terms": terms,
+        "postings": encoded,
+    }
+    return json.dumps(asset, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

@@ -1,0 +1,79 @@
+"""BM25 over the lexical asset, computed exactly as js/src/core/lexical.ts does.
+
+Every score is built from the same IEEE double operations in the same order
+on both sides (docs/reference/ranking.md, "Determinism"), so Python and the
+browser return the same ids in the same order.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+from mkdocs_embed.errors import EmbedError
+from mkdocs_embed.search.analyze import Analyzer
+
+SUPPORTED_VERSION = 1
+_IDF_GRID = 1048576.0  # 2**20: rounding idf to this grid hides libm's last-bit differences
+
+
+class LexicalIndex:
+    """A loaded lexical asset; ``search`` is BM25 with the asset's parameters."""
+
+    def __init__(self, asset: dict[str, Any]) -> None:
+        if asset.get("version") != SUPPORTED_VERSION:
+            raise EmbedError(
+                f"embed: lexical index version {asset.get('version')!r} is not supported "
+                f"(this reader knows {SUPPORTED_VERSION}); rebuild the site"
+            )
+        try:
+            self.analyzer = Analyzer(asset["language"], asset["stopwords"])
+            self.k1 = float(asset["k1"])
+            self.b = float(asset["b"])
+            self.lengths: list[int] = asset["lengths"]
+            self._terms = {t: i for i, t in enumerate(asset["terms"])}
+            self._postings: list[list[int]] = asset["postings"]
+        except (KeyError, TypeError) as e:
+            raise EmbedError(f"embed: lexical index is malformed ({e!r}); rebuild the site") from None
+        n = len(self.lengths)
+        avgdl = (sum(self.lengths) / n) if n else 1.0
+        if avgdl == 0:
+            avgdl = 1.0
+        k1, b = self.k1, self.b
+        self._norm = [k1 * (1 - b + b * dl / avgdl) for dl in self.lengths]
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> LexicalIndex:
+        """Load the decompressed JSON bytes of ``lexical.*.json.zst``."""
+        try:
+            return cls(json.loads(data))
+        except (ValueError, UnicodeDecodeError) as e:
+            raise EmbedError(f"embed: lexical index is not valid JSON ({e}); rebuild the site") from None
+
+    def idf(self, df: int) -> float:
+        n = len(self.lengths)
+        raw = math.log(1 + (n - df + 0.5) / (df + 0.5))
+        return math.floor(raw * _IDF_GRID + 0.5) / _IDF_GRID
+
+    def scores(self, query: str) -> dict[int, float]:
+        """BM25 score of every chunk that holds at least one query term."""
+        acc: dict[int, float] = {}
+        k1p1 = self.k1 + 1
+        for term in self.analyzer.query_terms(query):
+            i = self._terms.get(term)
+            if i is None:
+                continue
+            flat = self._postings[i]
+            idf = self.idf(len(flat) // 2)
+            doc = 0
+            for j in range(0, len(flat), 2):
+                doc += flat[j]
+                tf = flat[j + 1]
+                acc[doc] = acc.get(doc, 0.0) + idf * (tf * k1p1) / (tf + self._norm[doc])
+        return acc
+
+    def search(self, query: str, k: int) -> list[tuple[int, float]]:
+        """The best ``k`` chunks as (id, score), by score descending then id ascending."""
+        ranked = sorted(self.scores(query).items(), key=lambda item: (-item[1], item[0]))
+        return ranked[:k]
