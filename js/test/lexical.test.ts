@@ -1,0 +1,55 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { Analyzer } from "../src/core/analyze";
+import { LexicalFormatError, LexicalIndex } from "../src/core/lexical";
+import { createStemmer } from "../src/core/stem";
+import { fixture } from "./fixtures";
+
+test("the English stemmer equals Python's snowballstemmer on every word of the list", () => {
+  const stem = createStemmer("english");
+  assert.ok(stem);
+  const lines = fixture("lexical", "stems.tsv").trimEnd().split("\n");
+  assert.ok(lines.length > 5000);
+  const wrong = lines
+    .map((line) => line.split("\t"))
+    .filter(([word, expected]) => stem(word) !== expected)
+    .map(([word, expected]) => `${word}: ${stem(word)} != ${expected}`);
+  assert.deepEqual(wrong.slice(0, 20), []);
+});
+
+test("the analyzer yields Python's terms for identifiers, CJK, accents and astral text", () => {
+  const analyzer = new Analyzer("english", JSON.parse(fixture("lexical", "lexical.json")).stopwords);
+  for (const { text, terms } of JSON.parse(fixture("lexical", "analyze.json"))) {
+    assert.deepEqual(analyzer.terms(text), terms, text);
+  }
+});
+
+test("BM25 returns Python's ids and scores, bit for bit, for every fixture query", () => {
+  const index = LexicalIndex.fromBytes(new TextEncoder().encode(fixture("lexical", "lexical.json")));
+  for (const { query, ranking } of JSON.parse(fixture("lexical", "queries.json"))) {
+    const got = index.search(query, 20).map((h) => [h.id, h.score]);
+    assert.deepEqual(got, ranking, query);
+  }
+});
+
+test("code identifiers find the chunks that spell them", () => {
+  const index = LexicalIndex.fromBytes(new TextEncoder().encode(fixture("lexical", "lexical.json")));
+  const chunks: { text: string }[] = JSON.parse(fixture("lexical", "chunks.json"));
+  for (const q of ["cache_dir", "overlap_tokens", "HF_HUB_OFFLINE"]) {
+    const [top] = index.search(q, 1);
+    assert.ok(top, q);
+    assert.ok(chunks[top.id].text.includes(q), `${q} -> ${chunks[top.id].text.slice(0, 80)}`);
+  }
+});
+
+test("an asset of another version is refused with a clear message", () => {
+  const asset = JSON.parse(fixture("lexical", "lexical.json"));
+  assert.throws(() => new LexicalIndex({ ...asset, version: 2 }), LexicalFormatError);
+  assert.throws(() => LexicalIndex.fromBytes(new TextEncoder().encode("{not json")), /not valid JSON/);
+});
+
+test("a language without a JS stemmer still searches, unstemmed", () => {
+  const analyzer = new Analyzer("french", []);
+  assert.equal(analyzer.stemmed, false);
+  assert.deepEqual(analyzer.terms("Les Mots"), ["les", "mots"]);
+});
