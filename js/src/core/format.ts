@@ -1,0 +1,243 @@
+/**
+ * Reading the index files of docs/reference/index-format.md (format 1).
+ *
+ * Every decoder validates what it reads, because a half-uploaded deploy or a
+ * stale cache is normal on the web: bad bytes become an IndexError with a
+ * message a site visitor can be shown, never a RangeError deep in a loop.
+ */
+import { decompress as zstdDecompress } from "fzstd";
+
+export const FORMAT_VERSION = 1;
+
+export type IndexErrorKind = "network" | "format-version" | "manifest" | "truncated" | "corrupt";
+
+/** A typed failure to load or decode the index. */
+export class IndexError extends Error {
+  constructor(
+    readonly kind: IndexErrorKind,
+    message: string,
+  ) {
+    super(message);
+    this.name = "IndexError";
+  }
+}
+
+export interface ModelInfo {
+  name: string;
+  fingerprint: string;
+  dims: number;
+  pooling: "mean" | "cls";
+  normalize: boolean;
+  query_prefix: string;
+  max_tokens: number;
+  onnx?: string;
+  tokenizer?: string;
+}
+
+export type DataKind = "chunks" | "vectors" | "graph" | "lexical";
+
+export interface Manifest {
+  format: number;
+  generator: string;
+  model: ModelInfo;
+  counts: { pages: number; chunks: number };
+  hnsw: { m: number; ef_search: number };
+  files: Partial<Record<DataKind, string>>;
+  bytes: Partial<Record<DataKind, number>>;
+}
+
+export interface ChunkTable {
+  pages: { url: string[]; title: string[] };
+  chunks: { page: number[]; anchor: string[]; path: string[][]; text: string[] };
+}
+
+export interface Vectors {
+  n: number;
+  dims: number;
+  scale: Float32Array;
+  q: Int8Array;
+}
+
+export interface GraphLevel {
+  /** Node ids on this level, ascending; null on level 0, which holds every node. */
+  nodes: Uint32Array | null;
+  offsets: Uint32Array;
+  links: Uint32Array;
+}
+
+export interface Graph {
+  n: number;
+  maxLevel: number;
+  entry: number;
+  levels: GraphLevel[];
+}
+
+function isObject(x: unknown): x is Record<string, unknown> {
+  return typeof x === "object" && x !== null && !Array.isArray(x);
+}
+
+function need(cond: unknown, what: string): asserts cond {
+  if (!cond) throw new IndexError("manifest", `manifest.json: ${what}`);
+}
+
+/** Check a parsed manifest.json; refuses unknown format versions before anything else. */
+export function parseManifest(raw: unknown): Manifest {
+  need(isObject(raw), "not a JSON object");
+  if (raw.format !== FORMAT_VERSION) {
+    throw new IndexError(
+      "format-version",
+      `the search index has format ${JSON.stringify(raw.format)}, but this widget reads format ${FORMAT_VERSION}; rebuild the site with a matching mkdocs-embed`,
+    );
+  }
+  const model = raw.model;
+  need(isObject(model), "missing model");
+  need(Number.isInteger(model.dims) && (model.dims as number) > 0, "model.dims must be a positive integer");
+  need(model.pooling === "mean" || model.pooling === "cls", `unknown model.pooling ${JSON.stringify(model.pooling)}`);
+  need(typeof model.normalize === "boolean", "model.normalize must be a boolean");
+  need(typeof model.query_prefix === "string", "model.query_prefix must be a string");
+  need(Number.isInteger(model.max_tokens) && (model.max_tokens as number) >= 2, "model.max_tokens must be an integer ≥ 2");
+  const counts = raw.counts;
+  need(isObject(counts) && Number.isInteger(counts.chunks) && Number.isInteger(counts.pages), "missing counts");
+  const hnsw = raw.hnsw;
+  need(isObject(hnsw) && Number.isInteger(hnsw.ef_search) && (hnsw.ef_search as number) > 0, "missing hnsw.ef_search");
+  const files = raw.files;
+  need(isObject(files) && typeof files.chunks === "string", "missing files.chunks");
+  for (const [kind, name] of Object.entries(files)) {
+    // File names are joined to the assets URL, so they must stay inside that folder.
+    need(typeof name === "string" && /^[A-Za-z0-9._-]+$/.test(name) && !name.startsWith("."), `bad file name for ${kind}`);
+  }
+  for (const key of ["onnx", "tokenizer"] as const) {
+    const name = model[key];
+    need(name === undefined || (typeof name === "string" && /^[A-Za-z0-9._-]+$/.test(name)), `bad model.${key}`);
+  }
+  need(raw.bytes === undefined || isObject(raw.bytes), "bytes must be an object");
+  return { ...(raw as unknown as Manifest), bytes: (raw.bytes ?? {}) as Manifest["bytes"] };
+}
+
+/**
+ * Decompress one stored `.zst` file; `expected` is the stored size from the
+ * manifest, so a short download is named as such rather than as corruption.
+ */
+export function decompress(name: string, stored: Uint8Array, expected?: number): Uint8Array {
+  if (expected !== undefined && stored.byteLength !== expected) {
+    throw new IndexError(
+      "truncated",
+      `${name} has ${stored.byteLength} bytes, the manifest says ${expected}: the file is truncated or from another build`,
+    );
+  }
+  try {
+    return zstdDecompress(stored);
+  } catch (err) {
+    throw new IndexError("corrupt", `${name} is not a valid zstd file (${(err as Error).message})`);
+  }
+}
+
+const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** A little-endian uint32 array at `offset`, copied when alignment or endianness demand it. */
+function u32s(bytes: Uint8Array, offset: number, count: number, name: string): Uint32Array {
+  const end = offset + 4 * count;
+  if (end > bytes.byteLength) throw new IndexError("truncated", `${name} ends early (needs ${end} bytes, has ${bytes.byteLength})`);
+  const at = bytes.byteOffset + offset;
+  if (LITTLE_ENDIAN_HOST && at % 4 === 0) return new Uint32Array(bytes.buffer, at, count);
+  const view = new DataView(bytes.buffer, at, 4 * count);
+  const out = new Uint32Array(count);
+  for (let i = 0; i < count; i++) out[i] = view.getUint32(4 * i, true);
+  return out;
+}
+
+function f32s(bytes: Uint8Array, offset: number, count: number, name: string): Float32Array {
+  const raw = u32s(bytes, offset, count, name);
+  return new Float32Array(raw.buffer, raw.byteOffset, count);
+}
+
+/** Decode the decompressed vectors file and check it against the manifest. */
+export function parseVectors(bytes: Uint8Array, manifest: Manifest): Vectors {
+  const name = manifest.files.vectors ?? "vectors";
+  const [n, dims] = u32s(bytes, 0, 2, name);
+  if (n !== manifest.counts.chunks || dims !== manifest.model.dims) {
+    throw new IndexError("corrupt", `${name} holds ${n}×${dims} vectors, the manifest says ${manifest.counts.chunks}×${manifest.model.dims}`);
+  }
+  const scale = f32s(bytes, 8, n, name);
+  const start = 8 + 4 * n;
+  if (bytes.byteLength !== start + n * dims) {
+    throw new IndexError("truncated", `${name} has ${bytes.byteLength} bytes, expected ${start + n * dims}`);
+  }
+  const q = new Int8Array(bytes.buffer, bytes.byteOffset + start, n * dims);
+  return { n, dims, scale, q };
+}
+
+/** Decode the decompressed graph file, checking every id and offset so search never reads out of bounds. */
+export function parseGraph(bytes: Uint8Array, manifest: Manifest): Graph {
+  const name = manifest.files.graph ?? "graph";
+  const corrupt = (what: string) => new IndexError("corrupt", `${name}: ${what}`);
+  let pos = 0;
+  const take = (count: number): Uint32Array => {
+    const arr = u32s(bytes, pos, count, name);
+    pos += 4 * count;
+    return arr;
+  };
+  const [n, maxLevel, entry] = take(3);
+  if (n !== manifest.counts.chunks) throw corrupt(`${n} nodes, the manifest says ${manifest.counts.chunks}`);
+  if (n > 0 && entry >= n) throw corrupt(`entry point ${entry} out of range`);
+  if (maxLevel > 64) throw corrupt(`implausible max level ${maxLevel}`);
+  const nodeLevel = take(n);
+  const levels: GraphLevel[] = [];
+  for (let l = 0; l <= maxLevel; l++) {
+    const [count] = take(1);
+    if (count > n) throw corrupt(`level ${l} has ${count} nodes`);
+    let nodes: Uint32Array | null = null;
+    if (l === 0) {
+      if (count !== n) throw corrupt(`level 0 has ${count} nodes, not ${n}`);
+    } else {
+      nodes = take(count);
+      for (let i = 0; i < count; i++) {
+        if (nodes[i] >= n || (i > 0 && nodes[i] <= nodes[i - 1])) throw corrupt(`level ${l} node list is not ascending ids`);
+        if (nodeLevel[nodes[i]] < l) throw corrupt(`node ${nodes[i]} listed on level ${l} above its top level`);
+      }
+    }
+    const offsets = take(count + 1);
+    for (let i = 0; i < count; i++) if (offsets[i + 1] < offsets[i]) throw corrupt(`level ${l} offsets decrease`);
+    if (offsets[0] !== 0) throw corrupt(`level ${l} offsets do not start at 0`);
+    const links = take(offsets[count]);
+    for (let i = 0; i < links.length; i++) if (links[i] >= n) throw corrupt(`level ${l} links to node ${links[i]}`);
+    levels.push({ nodes, offsets, links });
+  }
+  if (pos !== bytes.byteLength) throw corrupt(`${bytes.byteLength - pos} trailing bytes`);
+  if (n > 0 && nodeLevel[entry] !== maxLevel) throw corrupt(`entry point is not on the top level`);
+  return { n, maxLevel, entry, levels };
+}
+
+/** Decode the decompressed chunks file; lengths of every column must agree. */
+export function parseChunks(bytes: Uint8Array, manifest: Manifest): ChunkTable {
+  const name = manifest.files.chunks ?? "chunks";
+  let raw: unknown;
+  try {
+    raw = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+  } catch (err) {
+    throw new IndexError("corrupt", `${name} is not valid UTF-8 JSON (${(err as Error).message})`);
+  }
+  const bad = (what: string) => new IndexError("corrupt", `${name}: ${what}`);
+  if (!isObject(raw) || !isObject(raw.pages) || !isObject(raw.chunks)) throw bad("missing pages or chunks");
+  const pages = raw.pages as Record<string, unknown>;
+  const chunks = raw.chunks as Record<string, unknown>;
+  const strings = (col: unknown, len: number, what: string): string[] => {
+    if (!Array.isArray(col) || col.length !== len || !col.every((s) => typeof s === "string")) throw bad(`${what} must be ${len} strings`);
+    return col as string[];
+  };
+  const nPages = Array.isArray(pages.url) ? pages.url.length : -1;
+  const n = manifest.counts.chunks;
+  const url = strings(pages.url, nPages, "pages.url");
+  const title = strings(pages.title, nPages, "pages.title");
+  const page = chunks.page;
+  if (!Array.isArray(page) || page.length !== n || !page.every((p) => Number.isInteger(p) && p >= 0 && p < nPages)) {
+    throw bad(`chunks.page must be ${n} page indexes`);
+  }
+  const anchor = strings(chunks.anchor, n, "chunks.anchor");
+  const text = strings(chunks.text, n, "chunks.text");
+  const path = chunks.path;
+  if (!Array.isArray(path) || path.length !== n || !path.every((p) => Array.isArray(p) && p.every((s) => typeof s === "string"))) {
+    throw bad(`chunks.path must be ${n} lists of strings`);
+  }
+  return { pages: { url, title }, chunks: { page: page as number[], anchor, path: path as string[][], text } };
+}

@@ -1,0 +1,176 @@
+/**
+ * What happens between a keystroke and rendered results: loads the index on
+ * first use and the model right after, answers with text matches at once and
+ * merges in semantic results when the encoder is ready. No DOM here; the
+ * view gets results and a status line.
+ */
+import { Engine, type Result } from "../core/engine";
+import { IndexError } from "../core/format";
+import type { BootConfig } from "./config";
+import { EncoderClient } from "./encoder-client";
+
+export type Mode = "lexical" | "hybrid";
+export type Tone = "none" | "info" | "warning" | "error";
+
+export interface View {
+  showResults(results: Result[], query: string, mode: Mode): void;
+  showStatus(message: string, tone: Tone): void;
+}
+
+type State = { state: "idle" | "loading" | "ready" } | { state: "failed"; message: string };
+
+const RESULTS = 10;
+export const WASM_FILE = "ort-wasm-simd-threaded.wasm";
+
+function describe(err: unknown): string {
+  return err instanceof IndexError || err instanceof Error ? err.message : String(err);
+}
+
+export class Controller {
+  private engine: Engine | null = null;
+  private encoder: EncoderClient | null = null;
+  private index: State = { state: "idle" };
+  private semantic: State = { state: "idle" };
+  private started: Promise<Engine> | null = null;
+  private semanticLoad: Promise<void> | null = null;
+  private current = "";
+  private seq = 0;
+  private encoding = false;
+  private queued: { text: string; seq: number } | null = null;
+
+  constructor(
+    private readonly config: BootConfig,
+    private readonly view: View,
+  ) {}
+
+  /** Start loading (idempotent): the index first, then vectors, graph and model together. */
+  start(): Promise<Engine> {
+    this.started ??= this.load();
+    return this.started;
+  }
+
+  private async load(): Promise<Engine> {
+    this.index = { state: "loading" };
+    this.updateStatus();
+    let engine: Engine;
+    try {
+      engine = await Engine.load(this.config.assets);
+    } catch (err) {
+      this.index = { state: "failed", message: describe(err) };
+      this.updateStatus();
+      throw err;
+    }
+    this.engine = engine;
+    this.index = { state: "ready" };
+    this.semantic = { state: "loading" };
+    this.updateStatus();
+    this.rerun();
+    this.semanticLoad = this.loadSemantic(engine);
+    this.semanticLoad.then(
+      () => {
+        this.semantic = { state: "ready" };
+        this.updateStatus();
+        this.rerun();
+      },
+      (err) => {
+        this.semantic = { state: "failed", message: describe(err) };
+        this.updateStatus();
+      },
+    );
+    return engine;
+  }
+
+  private async loadSemantic(engine: Engine): Promise<void> {
+    const model = engine.manifest.model;
+    const modelBase = this.config.modelUrl ?? this.config.assets;
+    if (this.config.modelUrl === null && (model.onnx === undefined || model.tokenizer === undefined)) {
+      throw new Error("this site ships no query model");
+    }
+    const workerFile = this.config.files["worker.js"];
+    if (workerFile === undefined) throw new Error("the widget's worker file is missing from the page config");
+    const wasmFile = this.config.files[WASM_FILE];
+    this.encoder = new EncoderClient(
+      {
+        worker: new URL(workerFile, this.config.assets).href,
+        model: new URL(model.onnx ?? "model.onnx", modelBase).href,
+        tokenizer: new URL(model.tokenizer ?? "tokenizer.json", modelBase).href,
+        wasmPaths: this.config.runtimeUrl ?? { wasm: new URL(wasmFile ?? WASM_FILE, this.config.assets).href },
+      },
+      model,
+    );
+    await Promise.all([engine.loadDense(), this.encoder.ready]);
+  }
+
+  private updateStatus(): void {
+    const { index, semantic } = this;
+    if (index.state === "failed") this.view.showStatus(`Search is unavailable: ${index.message}`, "error");
+    else if (index.state === "loading") this.view.showStatus("Loading the search index…", "info");
+    else if (semantic.state === "failed") {
+      this.view.showStatus(`Semantic search is unavailable (${semantic.message}); showing text matches.`, "warning");
+    } else if (semantic.state === "loading") this.view.showStatus("Loading the language model; showing text matches for now…", "info");
+    else this.view.showStatus("", "none");
+  }
+
+  private rerun(): void {
+    if (this.current.trim() !== "") this.query(this.current);
+  }
+
+  /** Answer one query: text matches now, fused results when the encoder is ready. */
+  query(text: string): void {
+    this.current = text;
+    const seq = ++this.seq;
+    const engine = this.engine;
+    if (engine === null) {
+      void this.start().catch(() => undefined);
+      return;
+    }
+    if (text.trim() === "") {
+      this.view.showResults([], text, "lexical");
+      return;
+    }
+    if (this.semantic.state !== "ready") {
+      this.view.showResults(engine.search(text, null, RESULTS), text, "lexical");
+      return;
+    }
+    this.queued = { text, seq };
+    this.pump(engine);
+  }
+
+  /** One encode in flight at a time; only the newest waiting query runs next. */
+  private pump(engine: Engine): void {
+    if (this.encoding || this.queued === null || this.encoder === null) return;
+    const { text, seq } = this.queued;
+    this.queued = null;
+    this.encoding = true;
+    this.encoder
+      .encode(text)
+      .then(
+        (vector) => {
+          if (seq === this.seq) this.view.showResults(engine.search(text, vector, RESULTS), text, "hybrid");
+        },
+        (err) => {
+          this.semantic = { state: "failed", message: describe(err) };
+          this.updateStatus();
+          if (seq === this.seq) this.view.showResults(engine.search(text, null, RESULTS), text, "lexical");
+        },
+      )
+      .finally(() => {
+        this.encoding = false;
+        this.pump(engine);
+      });
+  }
+
+  /** The query vector, for parity tests and debugging (loads everything first). */
+  async encode(text: string): Promise<Float32Array> {
+    await this.start();
+    await this.semanticLoad;
+    return (this.encoder as EncoderClient).encode(text);
+  }
+
+  /** Dense ids for a vector (parity tests). */
+  async denseSearch(vector: number[], k: number): Promise<number[]> {
+    const engine = await this.start();
+    await engine.loadDense();
+    return engine.denseSearch(vector, k).map((h) => h.id);
+  }
+}

@@ -1,0 +1,171 @@
+/**
+ * The search dialog: an ARIA combobox (the input) controlling a listbox of
+ * results grouped by page. Arrow keys move the active option, Enter opens it,
+ * Esc closes the dialog and returns focus where it was.
+ */
+import type { Result } from "../core/engine";
+import type { Mode, Tone, View } from "./controller";
+import { appendHighlighted, excerptAround, groupByPage, resultHref, termPattern } from "./render";
+
+const ID = "mkdocs-embed";
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls: string, attrs: Record<string, string> = {}): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  e.className = cls;
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  return e;
+}
+
+export class Modal implements View {
+  readonly root: HTMLDivElement;
+  private readonly input: HTMLInputElement;
+  private readonly status: HTMLDivElement;
+  private readonly listbox: HTMLDivElement;
+  private options: HTMLAnchorElement[] = [];
+  private active = -1;
+  private returnFocus: Element | null = null;
+
+  constructor(
+    placeholder: string,
+    private readonly siteRoot: string,
+    private readonly onQuery: (text: string) => void,
+  ) {
+    this.root = el("div", `${ID}`, { hidden: "" });
+    const backdrop = el("div", `${ID}__backdrop`);
+    backdrop.addEventListener("click", () => this.close());
+    const dialog = el("div", `${ID}__dialog`, { role: "dialog", "aria-modal": "true", "aria-label": placeholder });
+    const bar = el("div", `${ID}__bar`);
+    this.input = el("input", `${ID}__input`, {
+      type: "search",
+      role: "combobox",
+      "aria-expanded": "false",
+      "aria-controls": `${ID}-listbox`,
+      "aria-autocomplete": "list",
+      "aria-label": placeholder,
+      autocomplete: "off",
+      spellcheck: "false",
+      placeholder,
+    });
+    const close = el("button", `${ID}__close`, { type: "button", "aria-label": "Close search" });
+    close.textContent = "Esc";
+    close.addEventListener("click", () => this.close());
+    bar.append(this.input, close);
+    this.status = el("div", `${ID}__status`, { role: "status", "aria-live": "polite" });
+    this.listbox = el("div", `${ID}__results`, { id: `${ID}-listbox`, role: "listbox", "aria-label": "Search results" });
+    dialog.append(bar, this.status, this.listbox);
+    this.root.append(backdrop, dialog);
+    this.input.addEventListener("input", () => this.onQuery(this.input.value));
+    this.input.addEventListener("keydown", (e) => this.onKey(e));
+  }
+
+  get isOpen(): boolean {
+    return !this.root.hidden;
+  }
+
+  open(seed?: string): void {
+    if (!this.root.isConnected) document.body.appendChild(this.root);
+    if (!this.isOpen) {
+      this.returnFocus = document.activeElement;
+      this.root.hidden = false;
+      document.documentElement.classList.add(`${ID}-open`);
+    }
+    if (seed !== undefined && seed !== "") {
+      this.input.value = seed;
+      this.onQuery(seed);
+    }
+    this.input.focus();
+    this.input.select();
+  }
+
+  close(): void {
+    if (!this.isOpen) return;
+    this.root.hidden = true;
+    document.documentElement.classList.remove(`${ID}-open`);
+    if (this.returnFocus instanceof HTMLElement) this.returnFocus.focus();
+    this.returnFocus = null;
+  }
+
+  private onKey(e: KeyboardEvent): void {
+    if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+      e.preventDefault();
+      if (this.options.length === 0) return;
+      const step = e.key === "ArrowDown" ? 1 : -1;
+      this.setActive((this.active + step + this.options.length) % this.options.length);
+    } else if (e.key === "Enter") {
+      const target = this.options[Math.max(this.active, 0)];
+      if (target !== undefined) {
+        e.preventDefault();
+        this.follow(target);
+      }
+    } else if (e.key === "Escape") {
+      e.preventDefault();
+      this.close();
+    }
+  }
+
+  /** Go to a result; on a same-page anchor the browser only scrolls, so close the dialog too. */
+  private follow(option: HTMLAnchorElement): void {
+    this.close();
+    window.location.assign(option.href);
+  }
+
+  private setActive(i: number): void {
+    this.options[this.active]?.setAttribute("aria-selected", "false");
+    this.active = i;
+    const option = this.options[i];
+    if (option === undefined) {
+      this.input.removeAttribute("aria-activedescendant");
+      return;
+    }
+    option.setAttribute("aria-selected", "true");
+    this.input.setAttribute("aria-activedescendant", option.id);
+    option.scrollIntoView({ block: "nearest" });
+  }
+
+  showStatus(message: string, tone: Tone): void {
+    this.status.textContent = message;
+    this.status.dataset.tone = tone;
+    this.status.hidden = message === "";
+  }
+
+  showResults(results: Result[], query: string, mode: Mode): void {
+    const pattern = termPattern(query);
+    this.listbox.replaceChildren();
+    this.listbox.dataset.mode = mode;
+    this.options = [];
+    this.active = -1;
+    let n = 0;
+    groupByPage(results).forEach((group, g) => {
+      const section = el("div", `${ID}__group`, { role: "group", "aria-labelledby": `${ID}-group-${g}` });
+      const heading = el("div", `${ID}__page`, { id: `${ID}-group-${g}`, role: "presentation" });
+      appendHighlighted(heading, group.title, pattern);
+      section.appendChild(heading);
+      for (const r of group.results) {
+        const option = el("a", `${ID}__option`, { role: "option", id: `${ID}-option-${n++}`, "aria-selected": "false", tabindex: "-1" });
+        option.href = resultHref(this.siteRoot, r);
+        option.dataset.chunk = String(r.id);
+        option.addEventListener("click", (e) => {
+          if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey) return;
+          e.preventDefault();
+          this.follow(option);
+        });
+        const path = el("span", `${ID}__path`);
+        appendHighlighted(path, (r.path.length > 1 ? r.path.slice(1) : r.path).join(" › "), pattern);
+        const excerpt = el("span", `${ID}__excerpt`);
+        appendHighlighted(excerpt, excerptAround(r.text, pattern), pattern);
+        option.append(path, excerpt);
+        section.appendChild(option);
+        this.options.push(option);
+      }
+      this.listbox.appendChild(section);
+    });
+    if (results.length === 0 && query.trim() !== "") {
+      const empty = el("div", `${ID}__empty`);
+      empty.textContent = `No results for “${query}”`;
+      this.listbox.appendChild(empty);
+    }
+    this.input.setAttribute("aria-expanded", String(this.options.length > 0));
+    this.input.removeAttribute("aria-activedescendant");
+    if (this.options.length > 0) this.setActive(0);
+  }
+}

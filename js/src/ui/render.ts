@@ -1,0 +1,68 @@
+/**
+ * Results to DOM. Every piece of page text goes in through textContent or
+ * createTextNode, never innerHTML: a page whose text contains markup shows
+ * that markup as text.
+ */
+import type { Result } from "../core/engine";
+import { terms } from "../core/ranking";
+
+export interface PageGroup {
+  title: string;
+  results: Result[];
+}
+
+/** Group results by page, pages in the order of their best result. */
+export function groupByPage(results: Result[]): PageGroup[] {
+  const groups = new Map<number, PageGroup>();
+  for (const r of results) {
+    let g = groups.get(r.page);
+    if (g === undefined) groups.set(r.page, (g = { title: r.title, results: [] }));
+    g.results.push(r);
+  }
+  return [...groups.values()];
+}
+
+/** A regex matching any query term at a word start, or null when the query has none. */
+export function termPattern(query: string): RegExp | null {
+  const ts = [...new Set(terms(query))].filter((t) => t.length > 1 || /\p{N}/u.test(t));
+  if (ts.length === 0) return null;
+  ts.sort((a, b) => b.length - a.length);
+  return new RegExp(`(?<![\\p{L}\\p{N}])(?:${ts.join("|")})`, "giu");
+}
+
+/** Append `text` to `parent`, with the matches of `pattern` wrapped in <mark>. */
+export function appendHighlighted(parent: HTMLElement, text: string, pattern: RegExp | null): void {
+  const doc = parent.ownerDocument;
+  let last = 0;
+  if (pattern !== null) {
+    for (const m of text.matchAll(pattern)) {
+      const at = m.index ?? 0;
+      if (at > last) parent.appendChild(doc.createTextNode(text.slice(last, at)));
+      const mark = doc.createElement("mark");
+      mark.textContent = m[0];
+      parent.appendChild(mark);
+      last = at + m[0].length;
+    }
+  }
+  if (last < text.length) parent.appendChild(doc.createTextNode(text.slice(last)));
+}
+
+/** The excerpt from a little before the first match, so the match is visible in a clamped box. */
+export function excerptAround(text: string, pattern: RegExp | null, lead = 60): string {
+  if (pattern === null) return text;
+  pattern.lastIndex = 0;
+  const m = pattern.exec(text);
+  pattern.lastIndex = 0;
+  if (m === null || m.index <= lead * 2) return text;
+  const space = text.lastIndexOf(" ", m.index - lead);
+  return `…${text.slice(space < 0 ? m.index - lead : space + 1)}`;
+}
+
+/** The link of a result: site root + page url + #anchor. */
+export function resultHref(root: string, r: Result): string {
+  let url = new URL(r.url, root);
+  // Page URLs come from the index file; only web links may leave it.
+  if (url.protocol !== "http:" && url.protocol !== "https:" && url.protocol !== new URL(root).protocol) url = new URL(root);
+  if (r.anchor !== "") url.hash = r.anchor;
+  return url.href;
+}

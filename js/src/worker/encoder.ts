@@ -1,0 +1,105 @@
+/**
+ * Web Worker that turns a query into a vector, off the main thread.
+ *
+ * onnxruntime-web's plain wasm build with one thread: no SharedArrayBuffer,
+ * so no cross-origin isolation headers, and one thread measured faster than
+ * two in headless Chromium for a single short query.
+ */
+import { Tokenizer } from "@huggingface/tokenizers";
+import * as ort from "onnxruntime-web/wasm";
+import type { ModelInfo } from "../core/format";
+import { pool, truncateIds } from "./embedding";
+import type { FromWorker, InitMessage, ToWorker } from "./protocol";
+
+interface Loaded {
+  session: ort.InferenceSession;
+  tokenizer: Tokenizer;
+  model: ModelInfo;
+}
+
+let loaded: Promise<Loaded> | null = null;
+
+function post(message: FromWorker): void {
+  (self as unknown as Worker).postMessage(message);
+}
+
+async function fetchOk(url: string, what: string): Promise<Response> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`could not download the ${what} (HTTP ${response.status})`);
+  return response;
+}
+
+async function load(init: InitMessage): Promise<Loaded> {
+  ort.env.wasm.numThreads = 1;
+  ort.env.wasm.proxy = false;
+  ort.env.wasm.wasmPaths = init.wasmPaths;
+  ort.env.logLevel = "error";
+  const [modelBytes, tokenizerJson] = await Promise.all([
+    fetchOk(init.modelUrl, "model").then((r) => r.arrayBuffer()),
+    fetchOk(init.tokenizerUrl, "tokenizer").then((r) => r.json()),
+  ]);
+  const tokenizer = new Tokenizer(tokenizerJson, {});
+  const session = await ort.InferenceSession.create(new Uint8Array(modelBytes), {
+    executionProviders: ["wasm"],
+    graphOptimizationLevel: "all",
+  });
+  return { session, tokenizer, model: init.model };
+}
+
+/** Token ids of a query: prefix added, truncated to max_tokens with special tokens kept. */
+function tokenize(tokenizer: Tokenizer, model: ModelInfo, text: string): number[] {
+  const input = model.query_prefix + text;
+  const full = tokenizer.encode(input).ids;
+  const body = tokenizer.encode(input, { add_special_tokens: false }).ids;
+  let prefix = 0;
+  while (prefix + body.length <= full.length && body.some((id, i) => full[prefix + i] !== id)) prefix++;
+  return truncateIds(full, body.length, Math.min(prefix, full.length - body.length), model.max_tokens);
+}
+
+async function encode({ session, tokenizer, model }: Loaded, text: string): Promise<Float32Array> {
+  const ids = tokenize(tokenizer, model, text);
+  const shape = [1, ids.length];
+  const feeds: Record<string, ort.Tensor> = {};
+  const inputs: Record<string, () => BigInt64Array> = {
+    input_ids: () => BigInt64Array.from(ids, (x) => BigInt(x)),
+    attention_mask: () => new BigInt64Array(ids.length).fill(1n),
+    token_type_ids: () => new BigInt64Array(ids.length),
+  };
+  for (const name of session.inputNames) {
+    const make = inputs[name];
+    if (make === undefined) throw new Error(`the model wants an input "${name}" this encoder does not know`);
+    feeds[name] = new ort.Tensor("int64", make(), shape);
+  }
+  const outputs = await session.run(feeds);
+  const hidden = outputs[session.outputNames[0]];
+  const data = hidden.data as Float32Array;
+  const dims = hidden.dims[hidden.dims.length - 1];
+  if (dims !== model.dims) throw new Error(`the model gives ${dims} dims, the index has ${model.dims}`);
+  // A 2-D output is already pooled by the model, as in the Python encoder.
+  const tokens = hidden.dims.length === 2 ? 1 : hidden.dims[1];
+  return pool(data, tokens, dims, hidden.dims.length === 2 ? "cls" : model.pooling, model.normalize);
+}
+
+self.onmessage = async (event: MessageEvent<ToWorker>) => {
+  const message = event.data;
+  if (message.type === "init") {
+    loaded ??= load(message);
+    try {
+      await loaded;
+      post({ type: "ready" });
+    } catch (err) {
+      post({ type: "failed", message: String((err as Error)?.message ?? err) });
+    }
+    return;
+  }
+  if (loaded === null) {
+    post({ type: "encode-error", id: message.id, message: "encoder not initialised" });
+    return;
+  }
+  try {
+    const vector = await encode(await loaded, message.text);
+    post({ type: "vector", id: message.id, vector });
+  } catch (err) {
+    post({ type: "encode-error", id: message.id, message: String((err as Error)?.message ?? err) });
+  }
+};

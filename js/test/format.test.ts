@@ -1,0 +1,77 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { Engine } from "../src/core/engine";
+import { IndexError, type IndexErrorKind } from "../src/core/format";
+import { buildIndex, randomUnitVectors, rng, zstdRaw, type TestIndex } from "./helpers/index-builder";
+
+function small(patch?: Record<string, unknown>): TestIndex {
+  const vectors = randomUnitVectors(4, 8, rng(3));
+  const level0 = new Map([0, 1, 2, 3].map((i) => [i, [0, 1, 2, 3].filter((j) => j !== i)]));
+  return buildIndex({ vectors, graph: { entry: 0, levels: [level0] }, texts: ["alpha beta", "gamma", "delta", "epsilon"], manifestPatch: patch });
+}
+
+async function rejectsWith(promise: Promise<unknown>, kind: IndexErrorKind, pattern: RegExp): Promise<void> {
+  await assert.rejects(promise, (err: unknown) => {
+    assert.ok(err instanceof IndexError, `not an IndexError: ${err}`);
+    assert.equal(err.kind, kind);
+    assert.match(err.message, pattern);
+    return true;
+  });
+}
+
+function kindName(index: TestIndex, kind: string): string {
+  return [...index.files.keys()].find((k) => k.startsWith(`${kind}.`)) as string;
+}
+
+test("an unknown format version is refused with a clear message", async () => {
+  await rejectsWith(Engine.load(small({ format: 2 }).base, small({ format: 2 }).fetch), "format-version", /format 2.*reads format 1/);
+});
+
+test("a missing manifest is a network error naming the file", async () => {
+  const index = small();
+  index.files.delete("manifest.json");
+  await rejectsWith(Engine.load(index.base, index.fetch), "network", /manifest\.json.*404/);
+});
+
+test("a manifest file name that leaves the folder is refused", async () => {
+  const index = small();
+  const m = JSON.parse(new TextDecoder().decode(index.files.get("manifest.json")));
+  m.files.chunks = "../../secret.json";
+  index.files.set("manifest.json", new TextEncoder().encode(JSON.stringify(m)));
+  await rejectsWith(Engine.load(index.base, index.fetch), "manifest", /bad file name/);
+});
+
+test("a truncated download is reported as truncated", async () => {
+  const index = small();
+  const name = kindName(index, "chunks");
+  index.files.set(name, (index.files.get(name) as Uint8Array).slice(0, 20));
+  await rejectsWith(Engine.load(index.base, index.fetch), "truncated", /truncated/);
+});
+
+test("bytes that are not zstd are reported as corrupt", async () => {
+  const index = small({ bytes: {} });
+  const name = kindName(index, "chunks");
+  index.files.set(name, new TextEncoder().encode("<html>404 page of a proxy</html>"));
+  await rejectsWith(Engine.load(index.base, index.fetch), "corrupt", /not a valid zstd/);
+});
+
+test("a vectors file shorter than its header says is truncated; lexical search keeps working", async () => {
+  const index = small({ bytes: {} });
+  const name = kindName(index, "vectors");
+  const header = new Uint8Array(8 + 16 + 10);
+  new DataView(header.buffer).setUint32(0, 4, true);
+  new DataView(header.buffer).setUint32(4, 8, true);
+  index.files.set(name, zstdRaw(header));
+  const engine = await Engine.load(index.base, index.fetch);
+  await rejectsWith(engine.loadDense(), "truncated", /expected/);
+  assert.equal(engine.search("gamma", null, 5)[0].id, 1);
+});
+
+test("a graph linking past the last node is corrupt", async () => {
+  const index = small({ bytes: {} });
+  const name = kindName(index, "graph");
+  const words = new Uint32Array([4, 0, 0, 0, 0, 0, 0, 4, 0, 1, 1, 1, 1, 9]);
+  index.files.set(name, zstdRaw(new Uint8Array(words.buffer)));
+  const engine = await Engine.load(index.base, index.fetch);
+  await rejectsWith(engine.loadDense(), "corrupt", /links to node 9/);
+});

@@ -1,0 +1,157 @@
+/**
+ * Builds an index in memory, as the spec describes the files, so that core
+ * tests need neither Python nor the network. zstd frames use raw blocks:
+ * valid zstd that any decoder must accept.
+ */
+import type { Fetch } from "../../src/core/engine";
+
+export function zstdRaw(data: Uint8Array): Uint8Array {
+  const parts: number[] = [0x28, 0xb5, 0x2f, 0xfd, 0xa0];
+  const size = data.length;
+  parts.push(size & 0xff, (size >>> 8) & 0xff, (size >>> 16) & 0xff, (size >>> 24) & 0xff);
+  const BLOCK = 128 * 1024;
+  let pos = 0;
+  do {
+    const len = Math.min(BLOCK, size - pos);
+    const last = pos + len >= size ? 1 : 0;
+    const header = last | (len << 3);
+    parts.push(header & 0xff, (header >>> 8) & 0xff, (header >>> 16) & 0xff);
+    for (let i = 0; i < len; i++) parts.push(data[pos + i]);
+    pos += len;
+  } while (pos < size);
+  return Uint8Array.from(parts);
+}
+
+/** Quantise float vectors the way the writer does. */
+export function quantise(vectors: number[][]): { scale: Float32Array; q: Int8Array } {
+  const n = vectors.length;
+  const dims = vectors[0]?.length ?? 0;
+  const scale = new Float32Array(n);
+  const q = new Int8Array(n * dims);
+  vectors.forEach((v, i) => {
+    const s = Math.fround(Math.max(...v.map(Math.abs)) / 127);
+    scale[i] = s;
+    v.forEach((x, j) => (q[i * dims + j] = Math.floor(x / s + 0.5)));
+  });
+  return { scale, q };
+}
+
+export function encodeVectors(scale: Float32Array, q: Int8Array, dims: number): Uint8Array {
+  const n = scale.length;
+  const out = new Uint8Array(8 + 4 * n + n * dims);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, n, true);
+  view.setUint32(4, dims, true);
+  scale.forEach((s, i) => view.setFloat32(8 + 4 * i, s, true));
+  out.set(new Uint8Array(q.buffer, q.byteOffset, q.length), 8 + 4 * n);
+  return out;
+}
+
+export interface TestGraph {
+  entry: number;
+  /** levels[l] = map node → neighbour list, for the nodes on level l. */
+  levels: Map<number, number[]>[];
+}
+
+export function encodeGraph(g: TestGraph, n: number): Uint8Array {
+  const words: number[] = [n, g.levels.length - 1, g.entry];
+  const top = new Array(n).fill(0);
+  g.levels.forEach((level, l) => level.forEach((_, node) => (top[node] = Math.max(top[node], l))));
+  words.push(...top);
+  g.levels.forEach((level, l) => {
+    const nodes = [...level.keys()].sort((a, b) => a - b);
+    words.push(nodes.length);
+    if (l > 0) words.push(...nodes);
+    let off = 0;
+    words.push(0);
+    for (const node of nodes) words.push((off += (level.get(node) as number[]).length));
+    for (const node of nodes) words.push(...(level.get(node) as number[]));
+  });
+  const out = new Uint8Array(4 * words.length);
+  const view = new DataView(out.buffer);
+  words.forEach((w, i) => view.setUint32(4 * i, w, true));
+  return out;
+}
+
+export interface TestIndex {
+  files: Map<string, Uint8Array>;
+  fetch: Fetch;
+  base: string;
+}
+
+const BASE = "https://docs.example/assets/mkdocs-embed/";
+
+/** A whole index (manifest and all files) served by a fetch stand-in. */
+export function buildIndex(opts: {
+  vectors: number[][];
+  graph: TestGraph;
+  texts: string[];
+  pages?: { url: string; title: string }[];
+  pageOf?: number[];
+  manifestPatch?: Record<string, unknown>;
+}): TestIndex {
+  const n = opts.vectors.length;
+  const dims = opts.vectors[0].length;
+  const { scale, q } = quantise(opts.vectors);
+  const pages = opts.pages ?? [{ url: "", title: "Home" }];
+  const pageOf = opts.pageOf ?? opts.texts.map(() => 0);
+  const chunks = {
+    pages: { url: pages.map((p) => p.url), title: pages.map((p) => p.title) },
+    chunks: {
+      page: pageOf,
+      anchor: opts.texts.map((_, i) => `s${i}`),
+      path: opts.texts.map((_, i) => [pages[pageOf[i]].title, `Section ${i}`]),
+      text: opts.texts,
+      key: opts.texts.map(() => "0".repeat(32)),
+    },
+  };
+  const stored = {
+    chunks: zstdRaw(new TextEncoder().encode(JSON.stringify(chunks))),
+    vectors: zstdRaw(encodeVectors(scale, q, dims)),
+    graph: zstdRaw(encodeGraph(opts.graph, n)),
+  };
+  const files = new Map<string, Uint8Array>();
+  const names: Record<string, string> = {};
+  const bytes: Record<string, number> = {};
+  for (const [kind, data] of Object.entries(stored)) {
+    names[kind] = `${kind}.000000000000.bin.zst`;
+    bytes[kind] = data.length;
+    files.set(names[kind], data);
+  }
+  const manifest = {
+    format: 1,
+    generator: "test",
+    model: { name: "test", fingerprint: "0", dims, pooling: "mean", normalize: true, query_prefix: "", max_tokens: 256 },
+    counts: { pages: pages.length, chunks: n },
+    hnsw: { m: 16, ef_search: 64 },
+    files: names,
+    bytes,
+    ...opts.manifestPatch,
+  };
+  files.set("manifest.json", new TextEncoder().encode(JSON.stringify(manifest)));
+  const fetch: Fetch = async (url) => {
+    const data = files.get(url.slice(BASE.length));
+    return data === undefined ? new Response("not found", { status: 404 }) : new Response(data);
+  };
+  return { files, fetch, base: BASE };
+}
+
+/** Deterministic pseudo-random numbers (mulberry32). */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function randomUnitVectors(n: number, dims: number, random: () => number): number[][] {
+  return Array.from({ length: n }, () => {
+    const v = Array.from({ length: dims }, () => random() * 2 - 1);
+    const norm = Math.hypot(...v);
+    return v.map((x) => Math.fround(x / norm));
+  });
+}
