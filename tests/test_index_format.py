@@ -1,0 +1,116 @@
+"""The index format's Python side: round trips, damage, and the query algorithm."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from mkdocs_embed.index.hnsw import build_graph
+from mkdocs_embed.index.quantize import dequantize, quantize
+from mkdocs_embed.index_format import (
+    FormatError,
+    check_manifest,
+    decode_chunks,
+    decode_graph,
+    decode_vectors,
+    encode_chunks,
+    encode_graph,
+    encode_vectors,
+    excerpt,
+)
+from mkdocs_embed.search.hnsw import GraphSearch
+
+
+def _clustered(n: int, dims: int = 64, seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    centres = rng.standard_normal((20, dims))
+    v = (centres[rng.integers(0, 20, n)] + 0.5 * rng.standard_normal((n, dims))).astype(np.float32)
+    return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+
+def test_quantisation_keeps_vectors_close():
+    v = _clustered(200)
+    scales, q = quantize(v)
+    back = dequantize(scales, q)
+    cos = np.sum(back * v, axis=1) / np.linalg.norm(back, axis=1)
+    assert cos.min() > 0.999
+
+
+def test_vectors_and_graph_round_trip():
+    v = _clustered(500)
+    scales, q = quantize(v)
+    s2, q2 = decode_vectors(encode_vectors(scales, q))
+    assert s2.tobytes() == scales.tobytes() and q2.tobytes() == q.tobytes()
+    graph = build_graph(v)
+    back = decode_graph(encode_graph(graph), 500)
+    assert back.entry == graph.entry and back.max_level == graph.max_level
+    for level in range(graph.max_level + 1):
+        assert [x.tolist() for x in back.links[level]] == [x.tolist() for x in graph.links[level]]
+
+
+def test_graph_search_finds_true_neighbours():
+    v = _clustered(2000)
+    scales, q = quantize(v)
+    search = GraphSearch(build_graph(v), scales, q, ef_search=64)
+    rng = np.random.default_rng(1)
+    recalls = []
+    for i in range(40):
+        query = v[i] + 0.2 * rng.standard_normal(v.shape[1]).astype(np.float32)
+        query /= np.linalg.norm(query)
+        got = [cid for cid, _ in search.search(query, 10)]
+        exact = np.argsort(-(dequantize(scales, q) @ query))[:10]
+        recalls.append(len(set(got) & set(exact.tolist())) / 10)
+    assert np.mean(recalls) > 0.95
+
+
+def test_scores_are_cosines_and_sorted():
+    v = _clustered(300)
+    scales, q = quantize(v)
+    hits = GraphSearch(build_graph(v), scales, q, 64).search(v[7], 5)
+    assert hits[0][0] == 7 and hits[0][1] == pytest.approx(1.0, abs=0.01)
+    assert [s for _, s in hits] == sorted((s for _, s in hits), reverse=True)
+
+
+def test_zero_query_and_empty_index_give_nothing():
+    v = _clustered(50)
+    scales, q = quantize(v)
+    assert GraphSearch(build_graph(v), scales, q, 64).search(np.zeros(64, np.float32), 5) == []
+
+
+@pytest.mark.parametrize("cut", [1, 4, 9, 100])
+def test_truncated_vectors_and_graph_are_format_errors(cut):
+    v = _clustered(100)
+    scales, q = quantize(v)
+    with pytest.raises(FormatError):
+        decode_vectors(encode_vectors(scales, q)[:-cut])
+    with pytest.raises(FormatError):
+        decode_graph(encode_graph(build_graph(v))[:-cut * 4], 100)
+
+
+def test_graph_with_links_past_the_end_is_rejected():
+    data = bytearray(encode_graph(build_graph(_clustered(100))))
+    data[-4:] = (10_000).to_bytes(4, "little")
+    with pytest.raises(FormatError, match="past the last node"):
+        decode_graph(bytes(data), 100)
+
+
+def test_chunks_round_trip_and_damage():
+    pages = [("", "Home"), ("install/", "Install")]
+    chunks = [{"page": 1, "anchor": "pip", "path": ["Install", "pip"], "text": "pip install", "key": "ab" * 16}]
+    raw = decode_chunks(encode_chunks(pages, chunks), 1)
+    assert raw["chunks"]["anchor"] == ["pip"] and raw["pages"]["url"] == ["", "install/"]
+    with pytest.raises(FormatError):
+        decode_chunks(encode_chunks(pages, chunks), 2)
+    with pytest.raises(FormatError):
+        decode_chunks(b'{"pages": 1}', 1)
+
+
+def test_unknown_format_version_is_refused_clearly():
+    with pytest.raises(FormatError, match="index format 2 is not supported"):
+        check_manifest({"format": 2})
+
+
+def test_excerpt_cuts_on_a_word_boundary():
+    assert excerpt("short", 10) == "short"
+    cut = excerpt("alpha beta gamma delta epsilon", 18)
+    assert cut == "alpha beta gamma…"
