@@ -20,6 +20,7 @@ from .embed import shared_encoder
 from .emit.assets import write_index
 from .errors import EmbedError
 from .index import hnsw
+from .index.lexical import build_lexical
 from .index.quantize import quantize
 from .index_format import KEY_HEX, encode_chunks, encode_graph, encode_vectors, excerpt
 from .log import log
@@ -191,6 +192,7 @@ def _emit(settings: BuildSettings, spec: ModelSpec, chunks: Sequence[Chunk], key
             "chunks": ("json", encode_chunks(pages, records)),
             "vectors": ("i8", encode_vectors(scales, q)),
             "graph": ("bin", encode_graph(graph)),
+            "lexical": ("json", build_lexical(chunks, settings.language)),
         },
         ship_model=settings.ship_model,
     )

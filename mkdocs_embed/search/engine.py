@@ -7,10 +7,14 @@ from pathlib import Path
 
 from ..embed import shared_encoder
 from ..errors import EmbedError
+from .fusion import hybrid
 from .hnsw import GraphSearch
+from .lexical import LexicalIndex
 from .reader import LoadedIndex, load_index
 
 MODES = ("hybrid", "dense", "lexical")
+CANDIDATES = 50
+"""How many ids each list hands to the fusion (the widget uses the same number)."""
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,7 @@ class SearchEngine:
         self.index = index
         self.graph = GraphSearch(index.graph, index.scales, index.vectors, int(index.manifest["hnsw"]["ef_search"]))
         self._spec = index.model_spec()
+        self.lexical = LexicalIndex.from_bytes(index.lexical) if index.lexical else None
 
     @classmethod
     def open(cls, site_dir: Path) -> SearchEngine:
@@ -49,9 +54,20 @@ class SearchEngine:
         return self.graph.search(self.embed_query(query), k)
 
     def search(self, query: str, k: int = 10, mode: str = "hybrid") -> list[Result]:
+        """The best ``k`` chunks for ``query``, ranked as the browser ranks them."""
         if mode not in MODES:
             raise EmbedError(f"mode must be one of {', '.join(MODES)}")
-        hits = self.dense(query, k)
+        if mode != "dense" and self.lexical is None:
+            raise EmbedError("this site's index has no lexical part; use --mode dense")
+        if mode == "dense":
+            hits = self.dense(query, k)
+        elif mode == "lexical":
+            hits = self.lexical.search(query, k)
+        else:
+            dense = [i for i, _ in self.dense(query, CANDIDATES)]
+            lexical = [i for i, _ in self.lexical.search(query, CANDIDATES)]
+            paths = self.index.chunks["chunks"]["path"]
+            hits = hybrid(query, dense, lexical, paths, self.lexical.analyzer)[:k]
         return [self._result(i, score) for i, score in hits]
 
     def _result(self, chunk_id: int, score: float) -> Result:
