@@ -28,6 +28,7 @@ from .model import ModelSpec, resolve_model
 from .progress import progress_bar
 from .settings import BuildSettings, ChunkSettings
 from .store import BuildManifest, VectorCache, chunk_key
+from .store.previous import fetch_vectors as fetch_deployed_vectors
 
 CHECKPOINT_S = 10.0
 """Seconds of embedding between cache checkpoints: the most a killed build loses."""
@@ -46,10 +47,13 @@ class BuildReport:
     embed_seconds: float = 0.0
     seconds: float = 0.0
     index_bytes: int = 0
+    from_previous: int = 0
+    """Of ``reused``, the vectors taken from the previous deploy."""
 
     def summary(self) -> str:
+        reused = f"{self.reused:,}" + (f" ({self.from_previous:,} from the previous deploy)" if self.from_previous else "")
         return (
-            f"embed: embedded {self.embedded:,} chunks, reused {self.reused:,}, "
+            f"embed: embedded {self.embedded:,} chunks, reused {reused}, "
             f"dropped {self.dropped:,} ({self.seconds:.1f} s)"
         )
 
@@ -136,6 +140,13 @@ def _embed_missing(
     for key, chunk in zip(keys, chunks):
         if cache.get(key) is None:
             todo.setdefault(key, chunk.embed_text)
+    if todo and settings.previous_deploy:
+        deployed = fetch_deployed_vectors(settings.previous_deploy, spec.fingerprint, todo.keys())
+        cache.add(deployed.keys(), deployed.values())
+        cache.checkpoint()
+        for key in deployed:
+            del todo[key]
+        report.from_previous = len(deployed)
     if not todo:
         return
     started = time.perf_counter()

@@ -1,0 +1,125 @@
+"""Fetch reusable vectors from the deployed site (the ``previous_deploy`` option).
+
+A CI runner without a cache can still skip the chunks that did not change: the
+deployed ``chunks`` file keeps each chunk's full cache key, and the deployed
+``vectors`` file its int8 vector. Reused vectors are those int8 vectors turned
+back into float32 (cosine ≈ 0.9999 with the originals); quantising them again
+gives back exactly the deployed bytes, so reuse never drifts.
+
+Every failure (network, timeout, size, checksum, format, another model) is a
+warning, and the build embeds instead.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Collection
+
+import numpy as np
+
+from ..index.quantize import dequantize
+from ..index_format import (
+    ASSET_DIR,
+    MANIFEST,
+    FormatError,
+    check_manifest,
+    decode_chunks,
+    decode_vectors,
+    decompress,
+)
+from ..log import log
+from .cache import KEY_BYTES
+
+TIMEOUT_S = 30.0
+"""Longest a whole download may take; a stalled or trickling server is given up on."""
+MAX_MANIFEST_BYTES = 1 << 20
+MAX_FILE_BYTES = 256 << 20
+
+
+class _Unusable(Exception):
+    """Why the previous deploy's vectors cannot be reused."""
+
+
+def fetch_vectors(
+    site_url: str, model_fingerprint: str, wanted: Collection[bytes], timeout: float | None = None,
+) -> dict[bytes, np.ndarray]:
+    """The deployed float32 vectors of the ``wanted`` keys that ``site_url`` has, or {} with a warning."""
+    base = site_url if site_url.endswith("/") else site_url + "/"
+    try:
+        if urllib.parse.urlsplit(base).scheme not in ("http", "https"):
+            raise _Unusable("only http:// and https:// addresses are supported")
+        found = _fetch(urllib.parse.urljoin(base, ASSET_DIR + "/"), model_fingerprint, set(wanted), timeout or TIMEOUT_S)
+    except _Unusable as exc:
+        log.warning("embed: cannot reuse vectors of the previous deploy %s (%s); embedding instead", base, exc)
+        return {}
+    log.info("embed: reused %s vectors from the previous deploy %s", f"{len(found):,}", base)
+    return found
+
+
+def _fetch(folder: str, fingerprint: str, wanted: set[bytes], timeout: float) -> dict[bytes, np.ndarray]:
+    deadline = time.monotonic() + timeout
+    try:
+        manifest = check_manifest(json.loads(_download(folder + MANIFEST, MAX_MANIFEST_BYTES, deadline)))
+    except (FormatError, ValueError) as exc:  # bad JSON and bad UTF-8 are ValueErrors
+        raise _Unusable(f"its {MANIFEST} is unreadable: {exc}") from exc
+    theirs = manifest["model"].get("fingerprint")
+    if theirs != fingerprint:
+        raise _Unusable(f"it was built with another model (fingerprint {theirs!r}, this build {fingerprint!r})")
+    files = manifest["files"]
+    if "vectors" not in files:
+        raise _Unusable("it has no vectors (built with `serve: false`?)")
+    n = int(manifest["counts"]["chunks"])
+    try:
+        chunks = decode_chunks(_data_file(folder, files["chunks"], deadline), n)
+        scales, q = decode_vectors(_data_file(folder, files["vectors"], deadline))
+    except FormatError as exc:
+        raise _Unusable(str(exc)) from exc
+    if len(scales) != n or q.shape[1] != int(manifest["model"]["dims"]):
+        raise _Unusable("its vectors do not match its manifest")
+    rows = {}
+    for row, hex_key in enumerate(chunks["chunks"]["key"]):
+        key = bytes.fromhex(hex_key) if isinstance(hex_key, str) and len(hex_key) == 2 * KEY_BYTES else None
+        if key in wanted:
+            rows.setdefault(key, row)
+    if not rows:
+        return {}
+    picked = list(rows.values())
+    return dict(zip(rows, dequantize(scales[picked], q[picked])))
+
+
+def _data_file(folder: str, name: str, deadline: float) -> bytes:
+    """A content-hashed data file, checked against its name, decompressed."""
+    data = _download(folder + urllib.parse.quote(name), MAX_FILE_BYTES, deadline)
+    rest = name.partition(".")[2]
+    if not rest.startswith(hashlib.sha256(data).hexdigest()[:12] + "."):
+        raise _Unusable(f"{name} does not match its content hash (truncated or damaged download)")
+    return decompress(data, name)
+
+
+def _download(url: str, limit: int, deadline: float) -> bytes:
+    """GET ``url`` within ``limit`` bytes and before ``deadline``."""
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        raise _Unusable("the download took too long")
+    request = urllib.request.Request(url, headers={"User-Agent": "mkdocs-embed", "Cache-Control": "no-cache"})
+    try:
+        with urllib.request.urlopen(request, timeout=remaining) as response:
+            parts, size = [], 0
+            while block := response.read(1 << 16):
+                size += len(block)
+                if size > limit:
+                    raise _Unusable(f"{url} is larger than {limit:,} bytes")
+                if time.monotonic() > deadline:
+                    raise _Unusable("the download took too long")
+                parts.append(block)
+            return b"".join(parts)
+    except urllib.error.HTTPError as exc:
+        raise _Unusable(f"{url} answered HTTP {exc.code}") from exc
+    except (urllib.error.URLError, OSError) as exc:  # refused, DNS, timeouts, resets
+        reason = getattr(exc, "reason", exc)
+        raise _Unusable(f"{url} could not be downloaded: {reason}") from exc
