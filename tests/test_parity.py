@@ -1,0 +1,51 @@
+"""The Python reader replays the shared fixture that js/test/hnsw.test.ts replays too.
+
+Both readers must return these exact ids from the same query vectors; the
+fixture is regenerated with ``python -m tests.fixtures.make_index``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from mkdocs_embed.embed import Encoder
+from mkdocs_embed.model import resolve_model
+from mkdocs_embed.search.engine import CANDIDATES
+from mkdocs_embed.search.fusion import hybrid
+from mkdocs_embed.search.hnsw import GraphSearch
+from mkdocs_embed.search.lexical import LexicalIndex
+from mkdocs_embed.search.reader import load_index
+from mkdocs_embed.settings import ModelSettings
+
+FIXTURE = Path(__file__).parent / "fixtures" / "index"
+CASES = json.loads((FIXTURE / "queries.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def index():
+    return load_index(FIXTURE)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["query"] for c in CASES])
+def test_dense_lexical_and_hybrid_ids_match_the_fixture(index, case):
+    graph = GraphSearch(index.graph, index.scales, index.vectors, int(index.manifest["hnsw"]["ef_search"]))
+    lexical = LexicalIndex.from_bytes(index.lexical)
+    vector = np.array(case["vector"], dtype=np.float32)
+    dense = graph.search(vector, CANDIDATES)
+    lex = lexical.search(case["query"], CANDIDATES)
+    assert [i for i, _ in dense[:10]] == case["dense"]
+    assert [s for _, s in dense[:10]] == case["dense_scores"]
+    assert [i for i, _ in lex[:10]] == case["lexical"]
+    paths = index.chunks["chunks"]["path"]
+    fused = hybrid(case["query"], [i for i, _ in dense], [i for i, _ in lex], paths, lexical.analyzer)
+    assert [i for i, _ in fused[:10]] == case["hybrid"]
+
+
+def test_query_vectors_are_what_the_encoder_makes():
+    vectors = Encoder(resolve_model(ModelSettings())).embed_queries([c["query"] for c in CASES])
+    expected = np.array([c["vector"] for c in CASES], dtype=np.float32)
+    assert np.min(np.sum(vectors * expected, axis=1)) > 0.9999
