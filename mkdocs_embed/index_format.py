@@ -176,10 +176,17 @@ def check_manifest(raw: Any) -> dict[str, Any]:
             f"(it reads format {FORMAT_VERSION}); rebuild the site or upgrade mkdocs-embed"
         )
     try:
-        for key in ("chunks", "vectors", "graph"):
+        for key in ("chunks", "vectors", "graph") if has_vectors(raw) else ("chunks",):
             if not isinstance(raw["files"][key], str) or "/" in raw["files"][key]:
                 raise KeyError(key)
         int(raw["counts"]["chunks"]), int(raw["model"]["dims"]), int(raw["hnsw"]["ef_search"])
     except (KeyError, TypeError, ValueError) as exc:
         raise FormatError(f"manifest.json lacks a valid {exc}") from exc
+    if not has_vectors(raw) and ("graph" in raw["files"] or int(raw["model"]["dims"]) != 0):
+        raise FormatError("manifest.json has no vectors file, yet a graph or non-zero model.dims")
     return raw
+
+
+def has_vectors(manifest: dict[str, Any]) -> bool:
+    """False for a text-only index (``serve: false``): no vectors or graph file, ``model.dims`` 0."""
+    return isinstance(manifest.get("files"), dict) and "vectors" in manifest["files"]

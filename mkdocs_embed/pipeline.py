@@ -49,8 +49,12 @@ class BuildReport:
     index_bytes: int = 0
     from_previous: int = 0
     """Of ``reused``, the vectors taken from the previous deploy."""
+    text_only: bool = False
+    """Nothing was embedded: the index has chunks and the lexical index only."""
 
     def summary(self) -> str:
+        if self.text_only:
+            return f"embed: wrote a text-only index of {self.chunks:,} chunks, without vectors ({self.seconds:.1f} s)"
         reused = f"{self.reused:,}" + (f" ({self.from_previous:,} from the previous deploy)" if self.from_previous else "")
         return (
             f"embed: embedded {self.embedded:,} chunks, reused {reused}, "
@@ -65,8 +69,12 @@ class BuildReport:
         )
 
 
-def build_index(settings: BuildSettings) -> BuildReport:
-    """Index ``settings.site_dir`` in place, reusing every vector the cache holds."""
+def build_index(settings: BuildSettings, embed: bool = True) -> BuildReport:
+    """Index ``settings.site_dir`` in place, reusing every vector the cache holds.
+
+    ``embed=False`` (``serve: false``) writes a text-only index, chunks and the
+    lexical index without vectors, and touches neither the model nor the cache.
+    """
     started = time.perf_counter()
     report = BuildReport()
     spec = resolve_model(settings.model)
@@ -78,6 +86,11 @@ def build_index(settings: BuildSettings) -> BuildReport:
     chunks = _chunk_pages(pages, chunk_settings, tokens, report)
     chunk_fp = chunk_settings.fingerprint()
     keys = [chunk_key(spec.fingerprint, chunk_fp, c.embed_text) for c in chunks]
+    if not embed:
+        report.chunks, report.text_only = len(chunks), True
+        report.index_bytes = _emit(settings, spec, chunks, keys, None)
+        report.seconds = time.perf_counter() - started
+        return report
 
     with locked(settings.cache_dir):
         previous = BuildManifest.load(settings.cache_dir / "manifest.json")
@@ -173,8 +186,10 @@ def _keys_by_page(chunks: Sequence[Chunk], keys: Sequence[bytes]) -> dict[str, l
     return pages
 
 
-def _emit(settings: BuildSettings, spec: ModelSpec, chunks: Sequence[Chunk], keys: Sequence[bytes], vectors: np.ndarray) -> int:
-    """Write the site's index files; returns their total size."""
+def _emit(
+    settings: BuildSettings, spec: ModelSpec, chunks: Sequence[Chunk], keys: Sequence[bytes], vectors: np.ndarray | None,
+) -> int:
+    """Write the site's index files, without vectors and graph when ``vectors`` is None; returns their total size."""
     page_index: dict[str, int] = {}
     pages: list[tuple[str, str]] = []
     records = []
@@ -189,9 +204,14 @@ def _emit(settings: BuildSettings, spec: ModelSpec, chunks: Sequence[Chunk], key
             "text": excerpt(chunk.text, settings.chunk.excerpt_chars),
             "key": key.hex()[:KEY_HEX],
         })
-    dims = vectors.shape[1] if len(vectors) else 0
-    scales, q = quantize(vectors) if len(vectors) else (np.zeros(0, np.float32), np.zeros((0, dims), np.int8))
-    graph = hnsw.build_graph(vectors) if len(vectors) else hnsw.empty_graph()
+    data = {"chunks": ("json", encode_chunks(pages, records))}
+    dims = vectors.shape[1] if vectors is not None and len(vectors) else 0
+    if vectors is not None:
+        scales, q = quantize(vectors) if len(vectors) else (np.zeros(0, np.float32), np.zeros((0, dims), np.int8))
+        graph = hnsw.build_graph(vectors) if len(vectors) else hnsw.empty_graph()
+        data["vectors"] = ("i8", encode_vectors(scales, q))
+        data["graph"] = ("bin", encode_graph(graph))
+    data["lexical"] = ("json", build_lexical(chunks, settings.language))
     manifest = write_index(
         settings.site_dir,
         spec,
@@ -199,12 +219,7 @@ def _emit(settings: BuildSettings, spec: ModelSpec, chunks: Sequence[Chunk], key
         counts={"pages": len(pages), "chunks": len(records)},
         ef_search=hnsw.EF_SEARCH,
         m=hnsw.M,
-        data={
-            "chunks": ("json", encode_chunks(pages, records)),
-            "vectors": ("i8", encode_vectors(scales, q)),
-            "graph": ("bin", encode_graph(graph)),
-            "lexical": ("json", build_lexical(chunks, settings.language)),
-        },
-        ship_model=settings.ship_model,
+        data=data,
+        ship_model=settings.ship_model and vectors is not None,
     )
     return sum(manifest["bytes"].values())

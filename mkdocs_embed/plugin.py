@@ -28,10 +28,9 @@ class EmbedPlugin(BasePlugin[EmbedConfig]):
         self.widget_files: dict[str, str] = {}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
+        # Defining on_startup keeps this object across `mkdocs serve` rebuilds,
+        # so `excluded` remembers pages that `--dirty` does not re-read.
         self.command = command
-
-    def on_pre_build(self, *, config: MkDocsConfig) -> None:
-        self.excluded.clear()
 
     def on_env(self, env, *, config: MkDocsConfig, files):
         if self.config.widget:
@@ -44,6 +43,8 @@ class EmbedPlugin(BasePlugin[EmbedConfig]):
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files) -> str:
         if _excluded_by_front_matter(page.meta):
             self.excluded.add(page.url)
+        else:
+            self.excluded.discard(page.url)
         return markdown
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
@@ -55,11 +56,12 @@ class EmbedPlugin(BasePlugin[EmbedConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         settings = self.config.build_settings(config.site_dir, config.config_file_path, frozenset(self.excluded))
         try:
-            report = build_index(settings)
+            report = build_index(settings, embed=self.command != "serve" or self.config.serve)
         except EmbedError as exc:
             raise PluginError(f"embed: {exc}") from exc
         log.info(report.summary())
-        log.info(report.cost_line(settings.price_per_million))
+        if not report.text_only:
+            log.info(report.cost_line(settings.price_per_million))
 
     def _widget_options(self) -> widget.WidgetOptions:
         return widget.WidgetOptions(

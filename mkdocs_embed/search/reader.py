@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from ..index.hnsw import Graph
+from ..index.hnsw import Graph, empty_graph
 from ..index_format import (
     ASSET_DIR,
     MANIFEST,
@@ -19,6 +19,7 @@ from ..index_format import (
     decode_graph,
     decode_vectors,
     decompress,
+    has_vectors,
 )
 from ..model.spec import ModelSpec
 
@@ -64,16 +65,20 @@ def load_index(site_dir: Path) -> LoadedIndex:
         raise FormatError(f"cannot read {manifest_path}: {exc}") from exc
     n = int(manifest["counts"]["chunks"])
     files = manifest["files"]
-    scales, vectors = decode_vectors(_read(folder, files["vectors"]))
-    if len(scales) != n or vectors.shape[1] != int(manifest["model"]["dims"]):
-        raise FormatError("vectors file does not match the manifest's counts or dims")
+    if has_vectors(manifest):
+        scales, vectors = decode_vectors(_read(folder, files["vectors"]))
+        if len(scales) != n or vectors.shape[1] != int(manifest["model"]["dims"]):
+            raise FormatError("vectors file does not match the manifest's counts or dims")
+        graph = decode_graph(_read(folder, files["graph"]), n)
+    else:  # text-only (``serve: false``): only lexical search can answer
+        scales, vectors, graph = np.zeros(0, np.float32), np.zeros((0, 0), np.int8), empty_graph()
     return LoadedIndex(
         folder=folder,
         manifest=manifest,
         chunks=decode_chunks(_read(folder, files["chunks"]), n),
         scales=scales,
         vectors=vectors,
-        graph=decode_graph(_read(folder, files["graph"]), n),
+        graph=graph,
         lexical=_read(folder, files["lexical"]) if files.get("lexical") else None,
     )
 
