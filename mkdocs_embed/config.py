@@ -47,7 +47,7 @@ class EmbedConfig(base.Config):
                 failed.append(("max_tokens", base.ValidationError("must be at least 32")))
         return failed, warnings
 
-    def build_settings(self, site_dir: str, config_file: str, exclude_urls: frozenset[str]) -> BuildSettings:
+    def build_settings(self, site_dir: str, config_file: str) -> BuildSettings:
         """Core settings for one build; relative paths are taken from mkdocs.yml's folder."""
         root = Path(config_file).parent
         model = self.model
@@ -68,7 +68,6 @@ class EmbedConfig(base.Config):
                 optimize=self.optimize,
             ),
             exclude=tuple(self.exclude),
-            exclude_urls=exclude_urls,
             ship_model=self.model_url is None,
             previous_deploy=self.previous_deploy,
             price_per_million=float(self.price_per_million),

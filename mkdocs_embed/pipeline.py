@@ -82,7 +82,7 @@ def build_index(settings: BuildSettings, embed: bool = True) -> BuildReport:
 
     tokens = TokenCounter(Tokenizer.from_file(str(spec.tokenizer_path)))
     chunk_settings = _effective_chunk_settings(settings.chunk, spec, tokens)
-    pages = collect_pages(settings.site_dir, settings.exclude, settings.exclude_urls)
+    pages = collect_pages(settings.site_dir, settings.exclude)
     chunks = _chunk_pages(pages, chunk_settings, tokens, report)
     chunk_fp = chunk_settings.fingerprint()
     keys = [chunk_key(spec.fingerprint, chunk_fp, c.embed_text) for c in chunks]

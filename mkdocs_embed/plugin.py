@@ -9,14 +9,13 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.pages import Page
 
+from .collect.pages import EXCLUDE_META
 from .config import EmbedConfig
 from .emit import widget
 from .errors import EmbedError
 from .index_format import ASSET_DIR
 from .log import log
 from .pipeline import build_index
-
-EXCLUDE_META = '<meta name="mkdocs-embed" content="exclude">'
 
 
 class EmbedPlugin(BasePlugin[EmbedConfig]):
@@ -35,7 +34,9 @@ class EmbedPlugin(BasePlugin[EmbedConfig]):
     def on_env(self, env, *, config: MkDocsConfig, files):
         if self.config.widget:
             try:
-                self.widget_files = widget.install_widget(_asset_dir(config))
+                self.widget_files = widget.install_widget(
+                    _asset_dir(config), include_runtime=self.config.runtime_url is None
+                )
             except EmbedError as exc:
                 raise PluginError(f"embed: {exc}") from exc
         return env
@@ -54,7 +55,7 @@ class EmbedPlugin(BasePlugin[EmbedConfig]):
         return widget.inject(output, tags) if tags else output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        settings = self.config.build_settings(config.site_dir, config.config_file_path, frozenset(self.excluded))
+        settings = self.config.build_settings(config.site_dir, config.config_file_path)
         try:
             report = build_index(settings, embed=self.command != "serve" or self.config.serve)
         except EmbedError as exc:

@@ -60,8 +60,6 @@ class BuildSettings:
     model: ModelSettings = field(default_factory=ModelSettings)
     exclude: tuple[str, ...] = ()
     """Glob patterns of site-relative page paths that stay out of the index."""
-    exclude_urls: frozenset[str] = frozenset()
-    """Page URLs excluded by front matter (the plugin fills this in)."""
     ship_model: bool = True
     """Copy the model and tokenizer into the site for the browser."""
     previous_deploy: str | None = None

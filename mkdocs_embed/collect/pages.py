@@ -8,19 +8,27 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import Path
 
+from ..index_format import ASSET_DIR
 from ..log import log
 
-ASSETS_DIR = "assets/mkdocs-embed/"
-"""The plugin's own output folder; never indexed."""
+EXCLUDE_META = '<meta name="mkdocs-embed" content="exclude">'
+"""Marks a page to leave out; the plugin writes it for front matter ``search: {exclude: true}``,
+and any other generator's template can write it too."""
+
+THEME_PAGES = frozenset(("404.html", "search.html"))
+"""Pages themes add at the site root (error page, search results), not content."""
 
 _REFRESH = re.compile(rb"<meta[^>]+http-equiv\s*=\s*[\"']?refresh", re.IGNORECASE)
 _HEAD_BYTES = 4096
 """Redirect stubs put their meta refresh first; only the head is searched."""
+_EXCLUDED = re.compile(rb"<meta\s+name=[\"']?mkdocs-embed[\"']?\s+content=[\"']?exclude", re.IGNORECASE)
+_HEAD_END = re.compile(rb"</head\s*>", re.IGNORECASE)
+_MAX_HEAD = 1 << 18
 
 
 @dataclass(frozen=True)
@@ -44,43 +52,46 @@ def page_url(rel_path: str) -> str:
 def collect_pages(
     site_dir: Path,
     exclude: Sequence[str] = (),
-    exclude_urls: Collection[str] = (),
 ) -> list[Page]:
-    """All content pages of a built site, in a stable (sorted path) order.
+    """All content pages of a built site, sorted by URL (the home page first).
 
-    Skips ``404.html``, non-HTML files, the plugin's assets folder, redirect
-    stubs, pages whose file path or URL matches an ``exclude`` glob, and URLs
-    in ``exclude_urls``. A file that cannot be read as UTF-8 is skipped with a
+    Skips the theme's ``404.html`` and ``search.html``, non-HTML files, the plugin's assets folder, redirect
+    stubs, pages marked with :data:`EXCLUDE_META`, pages whose file path or
+    URL matches an ``exclude`` glob. A file that cannot be read as UTF-8 is skipped with a
     warning rather than stopping the build.
     """
     site_dir = Path(site_dir)
-    excluded_urls = set(exclude_urls)
     pages = []
     for rel in _html_files(site_dir):
         url = page_url(rel)
-        if rel == "404.html" or rel.startswith(ASSETS_DIR) or url in excluded_urls:
+        if rel in THEME_PAGES or rel.startswith(ASSET_DIR + "/"):
             continue
         if any(fnmatchcase(rel, g) or fnmatchcase(url, g) for g in exclude):
             continue
         path = site_dir / rel
         try:
             data = path.read_bytes()
-            if _REFRESH.search(data[:_HEAD_BYTES]):
+            if _REFRESH.search(data[:_HEAD_BYTES]) or _marked_excluded(data):
                 continue
             html = data.decode("utf-8")
         except (OSError, UnicodeDecodeError) as e:
             log.warning("embed: skipping %s, which cannot be read as UTF-8: %s", rel, e)
             continue
         pages.append(Page(url=url, path=path, html=html))
-    return pages
+    return sorted(pages, key=lambda p: p.url)
+
+
+def _marked_excluded(data: bytes) -> bool:
+    """Whether the page's head carries :data:`EXCLUDE_META`."""
+    head_end = _HEAD_END.search(data, 0, _MAX_HEAD)
+    return bool(_EXCLUDED.search(data, 0, head_end.start() if head_end else _HEAD_BYTES))
 
 
 def _html_files(site_dir: Path) -> list[str]:
-    """Site-relative POSIX paths of every ``.html`` file, sorted."""
+    """Site-relative POSIX paths of every ``.html`` file."""
     found = []
     for root, dirs, files in os.walk(site_dir):
-        dirs.sort()
         base = Path(root).relative_to(site_dir).as_posix()
         prefix = "" if base == "." else base + "/"
         found.extend(prefix + f for f in files if f.endswith(".html"))
-    return sorted(found)
+    return found
