@@ -62,7 +62,7 @@ def collect_pages(
     """
     site_dir = Path(site_dir)
     pages = []
-    for rel in _html_files(site_dir):
+    for rel in html_files(site_dir):
         url = page_url(rel)
         if rel in THEME_PAGES or rel.startswith(ASSET_DIR + "/"):
             continue
@@ -87,7 +87,7 @@ def _marked_excluded(data: bytes) -> bool:
     return bool(_EXCLUDED.search(data, 0, head_end.start() if head_end else _HEAD_BYTES))
 
 
-def _html_files(site_dir: Path) -> list[str]:
+def html_files(site_dir: Path) -> list[str]:
     """Site-relative POSIX paths of every ``.html`` file."""
     found = []
     for root, dirs, files in os.walk(site_dir):
