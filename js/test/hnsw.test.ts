@@ -105,7 +105,7 @@ function readQueries(): FixtureQuery[] {
 test("identical top-10 ids to the Python reader on tests/fixtures/index", { skip: !existsSync(join(fixture, "queries.json")) && "fixture not committed yet" }, async () => {
   const fetchFile: Fetch = async (url) => {
     const path = join(fixture, decodeURIComponent(new URL(url).pathname.split("/").pop() as string));
-    return existsSync(path) ? new Response(readFileSync(path)) : new Response("", { status: 404 });
+    return existsSync(path) ? new Response(readFileSync(path) as unknown as BodyInit) : new Response("", { status: 404 });
   };
   const engine = await Engine.load("file:///fixture/", fetchFile);
   await engine.loadDense();

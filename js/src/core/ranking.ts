@@ -66,9 +66,12 @@ class TokenMatcher implements LexicalSearch {
   }
 
   search(query: string, k: number): Hit[] {
-    const qterms = [...new Set(terms(query))];
-    if (qterms.length === 0) return [];
     const n = this.table.chunks.text.length;
+    // Words in over a quarter of all chunks ("how", "the", "search" in search docs) only add noise.
+    const all = [...new Set(terms(query))];
+    const rare = all.filter((t, i) => i === all.length - 1 || (this.postings.get(t)?.length ?? 0) / 2 <= n / 4);
+    const qterms = rare.length > 0 ? rare : all;
+    if (qterms.length === 0) return [];
     const score = new Map<number, number>();
     const matched = new Map<number, number>();
     qterms.forEach((term, i) => {
@@ -101,12 +104,12 @@ export function createLexical(table: ChunkTable, _lexical?: unknown): LexicalSea
   return new TokenMatcher(table);
 }
 
-/** Reciprocal-rank fusion of the lexical and dense lists; ties go to the lower id. */
+/** Reciprocal-rank fusion, the dense list weighted above the crude text matcher; ties go to the lower id. */
 export function fuse(lexical: Hit[], dense: Hit[], k: number): Hit[] {
   const K = 60;
   const total = new Map<number, number>();
-  for (const list of [lexical, dense]) {
-    list.forEach((hit, rank) => total.set(hit.id, (total.get(hit.id) ?? 0) + 1 / (K + rank + 1)));
+  for (const [list, weight] of [[lexical, 0.5], [dense, 1]] as const) {
+    list.forEach((hit, rank) => total.set(hit.id, (total.get(hit.id) ?? 0) + weight / (K + rank + 1)));
   }
   return [...total.entries()]
     .sort((a, b) => b[1] - a[1] || a[0] - b[0])

@@ -132,9 +132,11 @@ export class Modal implements View {
     const pattern = termPattern(query);
     this.listbox.replaceChildren();
     this.listbox.dataset.mode = mode;
+    this.listbox.dataset.query = query;
     this.options = [];
     this.active = -1;
     let n = 0;
+    const rank = new Map(results.map((r, i) => [r.id, i]));
     groupByPage(results).forEach((group, g) => {
       const section = el("div", `${ID}__group`, { role: "group", "aria-labelledby": `${ID}-group-${g}` });
       const heading = el("div", `${ID}__page`, { id: `${ID}-group-${g}`, role: "presentation" });
@@ -144,6 +146,7 @@ export class Modal implements View {
         const option = el("a", `${ID}__option`, { role: "option", id: `${ID}-option-${n++}`, "aria-selected": "false", tabindex: "-1" });
         option.href = resultHref(this.siteRoot, r);
         option.dataset.chunk = String(r.id);
+        option.dataset.rank = String(rank.get(r.id));
         option.addEventListener("click", (e) => {
           if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey) return;
           e.preventDefault();

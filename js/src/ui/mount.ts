@@ -3,7 +3,10 @@
  *
  * - A page element `[data-mkdocs-embed-search]` (a theme override) always wins.
  * - mkdocs theme: a box at the start of the navbar's right-hand menu, where
- *   its own search link sits.
+ *   its own search link sits. The theme's search modal (its `s` shortcut, its
+ *   `?q=` links, its navbar link when its `search` plugin is on) opens this
+ *   dialog instead; without the `search` plugin the theme's script would throw
+ *   for want of that modal, so a hidden stand-in is provided.
  * - Material with its `search` plugin off (the recommended set-up): a search
  *   box in the header where Material's own would be. With Material's search
  *   still on, its header box, button and `/` `s` `f` shortcuts open this
@@ -66,6 +69,30 @@ function takeOverMaterialSearch(search: Element, open: (seed?: string) => void):
   input?.addEventListener("focus", handOver);
 }
 
+/** Make the mkdocs theme's search modal open our dialog; true when the theme has its own search link. */
+function takeOverMkdocsSearch(open: (seed?: string) => void): boolean {
+  let modal = document.getElementById("mkdocs_search_modal");
+  const own = modal !== null;
+  if (modal === null) {
+    modal = document.createElement("div");
+    modal.id = "mkdocs_search_modal";
+    modal.className = "modal";
+    modal.hidden = true;
+    const input = document.createElement("input");
+    input.id = "mkdocs-search-query";
+    const results = document.createElement("div");
+    results.id = "mkdocs-search-results";
+    modal.append(input, results);
+    document.body.appendChild(modal);
+  }
+  modal.addEventListener("show.bs.modal", (e) => {
+    e.preventDefault();
+    const typed = (document.getElementById("mkdocs-search-query") as HTMLInputElement | null)?.value;
+    open(typed || (new URLSearchParams(location.search).get("q") ?? undefined));
+  });
+  return own;
+}
+
 /** Place the search box for this page; returns false when it was already placed. */
 export function mount(options: MountOptions): boolean {
   if (document.querySelector("[data-mkdocs-embed-trigger]") !== null) return false;
@@ -86,7 +113,8 @@ export function mount(options: MountOptions): boolean {
       const before = materialHeader.querySelector(".md-header__source");
       materialHeader.insertBefore(make("material"), before);
     }
-  } else if (mkdocsNav !== null) {
+  } else if (mkdocsNav !== null || document.getElementById("mkdocs_keyboard_modal") !== null) {
+    if (takeOverMkdocsSearch(open) || mkdocsNav === null) return true;
     const item = document.createElement("li");
     item.className = "nav-item";
     item.appendChild(make("mkdocs"));

@@ -131,7 +131,7 @@ export function buildIndex(opts: {
   files.set("manifest.json", new TextEncoder().encode(JSON.stringify(manifest)));
   const fetch: Fetch = async (url) => {
     const data = files.get(url.slice(BASE.length));
-    return data === undefined ? new Response("not found", { status: 404 }) : new Response(data);
+    return data === undefined ? new Response("not found", { status: 404 }) : new Response(data as unknown as BodyInit);
   };
   return { files, fetch, base: BASE };
 }
