@@ -21,6 +21,7 @@ def main(argv: list[str] | None = None) -> int:
     index.add_argument("--cache-dir", type=Path, help="vector cache (default: SITE_DIR/../.cache/mkdocs-embed)")
     index.add_argument("--exclude", action="append", default=[], metavar="GLOB", help="leave out matching pages")
     index.add_argument("--no-widget", action="store_true", help="write the index only, no search UI")
+    index.add_argument("--placeholder", default="Search the docs", help="text of the empty search box")
 
     query = commands.add_parser("query", help="search a site's index from the terminal")
     query.add_argument("site_dir", type=Path)
@@ -28,11 +29,20 @@ def main(argv: list[str] | None = None) -> int:
     query.add_argument("-k", type=int, default=10, help="number of results")
     query.add_argument("--mode", default="hybrid", choices=("hybrid", "dense", "lexical"))
 
+    evaluate = commands.add_parser("eval", help="measure search quality against labelled queries")
+    evaluate.add_argument("queries", type=Path, help="JSONL: {\"query\": ..., \"relevant\": [\"page/\", \"page/#anchor\"]}")
+    evaluate.add_argument("site_dir", type=Path)
+    evaluate.add_argument("--min-ndcg", type=float, help="exit 1 when hybrid nDCG@10 is under this")
+
     args = parser.parse_args(argv)
     setup_cli_logging(args.verbose)
     try:
         if args.command == "index":
             return _index(args)
+        if args.command == "eval":
+            from .evaluate import run_eval
+
+            return run_eval(args.queries, args.site_dir, args.min_ndcg)
         return _query(args)
     except EmbedError as exc:
         log.error("embed: %s", exc)
@@ -58,6 +68,12 @@ def _index(args: argparse.Namespace) -> int:
     report = build_index(settings)
     log.info(report.summary())
     log.info(report.cost_line(settings.price_per_million))
+    if not args.no_widget:
+        from .emit.site_widget import add_widget_to_site
+        from .emit.widget import WidgetOptions
+
+        pages = add_widget_to_site(site_dir, WidgetOptions(placeholder=args.placeholder))
+        log.info("embed: added the search widget to %d pages", pages)
     return 0
 
 

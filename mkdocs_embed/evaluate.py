@@ -155,7 +155,7 @@ def run_eval(queries_path: Path, site_dir: Path, min_ndcg: float | None) -> int:
         search, modes = engine_search(site_dir)
         results = evaluate(cases, search, modes)
     except EmbedError as e:
-        log.error(f"embed: {e}" if not str(e).startswith("embed:") else str(e))
+        log.error("embed: %s", e)
         return 2
     print(report(cases, results))
     if min_ndcg is not None:

@@ -86,7 +86,7 @@ class Analyzer:
                 self._stem = snowballstemmer.stemmer(language)
             except KeyError:
                 raise EmbedError(
-                    f"embed: no stemmer for language '{language}'; use one of "
+                    f"no stemmer for language '{language}'; use one of "
                     f"{', '.join(snowballstemmer.algorithms())} or 'none'"
                 ) from None
         self.stopwords = frozenset(STOPWORDS.get(language, ()) if stopwords is None else stopwords)

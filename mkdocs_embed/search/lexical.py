@@ -24,7 +24,7 @@ class LexicalIndex:
     def __init__(self, asset: dict[str, Any]) -> None:
         if asset.get("version") != SUPPORTED_VERSION:
             raise EmbedError(
-                f"embed: lexical index version {asset.get('version')!r} is not supported "
+                f"lexical index version {asset.get('version')!r} is not supported "
                 f"(this reader knows {SUPPORTED_VERSION}); rebuild the site"
             )
         try:
@@ -35,7 +35,7 @@ class LexicalIndex:
             self._terms = {t: i for i, t in enumerate(asset["terms"])}
             self._postings: list[list[int]] = asset["postings"]
         except (KeyError, TypeError) as e:
-            raise EmbedError(f"embed: lexical index is malformed ({e!r}); rebuild the site") from None
+            raise EmbedError(f"lexical index is malformed ({e!r}); rebuild the site") from None
         n = len(self.lengths)
         avgdl = (sum(self.lengths) / n) if n else 1.0
         if avgdl == 0:
@@ -49,7 +49,7 @@ class LexicalIndex:
         try:
             return cls(json.loads(data))
         except (ValueError, UnicodeDecodeError) as e:
-            raise EmbedError(f"embed: lexical index is not valid JSON ({e}); rebuild the site") from None
+            raise EmbedError(f"lexical index is not valid JSON ({e}); rebuild the site") from None
 
     def idf(self, df: int) -> float:
         n = len(self.lengths)

@@ -1,0 +1,35 @@
+"""Add the search widget to every page of a built site.
+
+The plugin injects the widget while MkDocs writes each page; a site built by
+anything else (Zensical, Sphinx, Hugo) gets it here, from ``mkdocs-embed index``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..atomic import write_atomic
+from ..collect.pages import html_files, page_url
+from ..index_format import ASSET_DIR
+from ..log import log
+from .widget import WidgetOptions, head_tags, inject, install_widget
+
+
+def add_widget_to_site(site_dir: Path, options: WidgetOptions) -> int:
+    """Install the bundle and put its tags into each HTML page; returns how many changed."""
+    files = install_widget(site_dir / ASSET_DIR, include_runtime=options.runtime_url is None)
+    changed = 0
+    for rel in html_files(site_dir):
+        if rel.startswith(ASSET_DIR + "/"):
+            continue
+        path = site_dir / rel
+        try:
+            original = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            log.warning("embed: not adding the search widget to %s: %s", rel, exc)
+            continue
+        updated = inject(original, head_tags(page_url(rel), files, options))
+        if updated != original:
+            write_atomic(path, updated.encode("utf-8"))
+            changed += 1
+    return changed
