@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import struct
 from collections.abc import Sequence
 from typing import Any
@@ -26,6 +27,8 @@ MANIFEST = "manifest.json"
 KEY_HEX = 32
 """Hex digits of the cache key kept per chunk, for reuse by later builds."""
 MAX_DECOMPRESSED = 1 << 31
+_FILE_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]*")
+"""A data file's name in the manifest: inside the index folder, as the widget requires too."""
 
 
 class FormatError(EmbedError):
@@ -149,21 +152,40 @@ def encode_chunks(pages: Sequence[tuple[str, str]], chunks: Sequence[dict[str, A
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def decode_chunks(data: bytes, n_expected: int) -> dict[str, Any]:
+def parse_json(data: bytes, what: str) -> Any:
+    """JSON from UTF-8 bytes; any damage, nesting too deep for the parser included, is a FormatError."""
     try:
-        raw = json.loads(data.decode("utf-8"))
+        return json.loads(data.decode("utf-8"))
+    except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError
+        raise FormatError(f"{what} is not valid UTF-8 JSON ({str(exc)[:200]})") from None
+
+
+def decode_chunks(data: bytes, n_expected: int) -> dict[str, Any]:
+    raw = parse_json(data, "chunks file")
+    try:
         pages, chunks = raw["pages"], raw["chunks"]
         n_pages = len(pages["url"])
-        if len(pages["title"]) != n_pages:
-            raise ValueError("pages columns differ in length")
-        for col in ("page", "anchor", "path", "text", "key"):
-            if len(chunks[col]) != n_expected:
-                raise ValueError(f"column {col} has {len(chunks[col])} rows, expected {n_expected}")
-        if any(not isinstance(p, int) or not 0 <= p < n_pages for p in chunks["page"]):
+        _check_column(pages, "url", n_pages, str)
+        _check_column(pages, "title", n_pages, str)
+        for col in ("anchor", "text", "key"):
+            _check_column(chunks, col, n_expected, str)
+        _check_column(chunks, "path", n_expected, list)
+        if any(not isinstance(s, str) for p in chunks["path"] for s in p):
+            raise ValueError("a heading path holds a non-string")
+        _check_column(chunks, "page", n_expected, int)
+        if any(isinstance(p, bool) or not 0 <= p < n_pages for p in chunks["page"]):
             raise ValueError("a chunk points to a missing page")
-    except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
+    except (ValueError, KeyError, TypeError) as exc:
         raise FormatError(f"chunks file is damaged ({exc})") from exc
     return raw
+
+
+def _check_column(table: dict[str, Any], col: str, rows: int, kind: type) -> None:
+    values = table[col]
+    if not isinstance(values, list) or len(values) != rows:
+        raise ValueError(f"column {col} is not a list of {rows} rows")
+    if any(not isinstance(v, kind) for v in values):
+        raise ValueError(f"column {col} holds a value that is not a {kind.__name__}")
 
 
 def check_manifest(raw: Any) -> dict[str, Any]:
@@ -177,10 +199,16 @@ def check_manifest(raw: Any) -> dict[str, Any]:
         )
     try:
         for key in ("chunks", "vectors", "graph") if has_vectors(raw) else ("chunks",):
-            if not isinstance(raw["files"][key], str) or "/" in raw["files"][key]:
-                raise KeyError(key)
-        int(raw["counts"]["chunks"]), int(raw["model"]["dims"]), int(raw["hnsw"]["ef_search"])
-    except (KeyError, TypeError, ValueError) as exc:
+            if key not in raw["files"]:
+                raise KeyError(f"files.{key}")
+        for key, name in raw["files"].items():
+            if not isinstance(name, str) or not _FILE_NAME.fullmatch(name):
+                raise KeyError(f"files.{key}")
+        for section, key in (("counts", "chunks"), ("model", "dims"), ("hnsw", "ef_search")):
+            value = raw[section][key]
+            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**32:
+                raise KeyError(f"{section}.{key}")
+    except (KeyError, TypeError, AttributeError) as exc:
         raise FormatError(f"manifest.json lacks a valid {exc}") from exc
     if not has_vectors(raw) and ("graph" in raw["files"] or int(raw["model"]["dims"]) != 0):
         raise FormatError("manifest.json has no vectors file, yet a graph or non-zero model.dims")

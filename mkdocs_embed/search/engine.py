@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..embed import shared_encoder
 from ..errors import EmbedError
+from ..index_format import FormatError
 from .fusion import hybrid
 from .hnsw import GraphSearch
 from .lexical import LexicalIndex
@@ -39,6 +40,8 @@ class SearchEngine:
         self.graph = GraphSearch(index.graph, index.scales, index.vectors, int(index.manifest["hnsw"]["ef_search"]))
         self._spec = index.model_spec()
         self.lexical = LexicalIndex.from_bytes(index.lexical) if index.lexical else None
+        if self.lexical is not None and len(self.lexical.lengths) != int(index.manifest["counts"]["chunks"]):
+            raise FormatError("the lexical index does not hold one entry per chunk; rebuild the site")
 
     @classmethod
     def open(cls, site_dir: Path) -> SearchEngine:

@@ -22,6 +22,8 @@ class LexicalIndex:
     """A loaded lexical asset; ``search`` is BM25 with the asset's parameters."""
 
     def __init__(self, asset: dict[str, Any]) -> None:
+        if not isinstance(asset, dict):
+            raise EmbedError("lexical index is not a JSON object; rebuild the site")
         if asset.get("version") != SUPPORTED_VERSION:
             raise EmbedError(
                 f"lexical index version {asset.get('version')!r} is not supported "
@@ -34,8 +36,9 @@ class LexicalIndex:
             self.lengths: list[int] = asset["lengths"]
             self._terms = {t: i for i, t in enumerate(asset["terms"])}
             self._postings: list[list[int]] = asset["postings"]
-        except (KeyError, TypeError) as e:
-            raise EmbedError(f"lexical index is malformed ({e!r}); rebuild the site") from None
+            _check_numbers(self)
+        except (KeyError, TypeError, ValueError, OverflowError) as e:
+            raise EmbedError(f"lexical index is malformed ({e}); rebuild the site") from None
         n = len(self.lengths)
         avgdl = (sum(self.lengths) / n) if n else 1.0
         if avgdl == 0:
@@ -48,7 +51,7 @@ class LexicalIndex:
         """Load the decompressed JSON bytes of ``lexical.*.json.zst``."""
         try:
             return cls(json.loads(data))
-        except (ValueError, UnicodeDecodeError) as e:
+        except (ValueError, RecursionError) as e:  # UnicodeDecodeError is a ValueError
             raise EmbedError(f"lexical index is not valid JSON ({e}); rebuild the site") from None
 
     def idf(self, df: int) -> float:
@@ -77,3 +80,22 @@ class LexicalIndex:
         """The best ``k`` chunks as (id, score), by score descending then id ascending."""
         ranked = sorted(self.scores(query).items(), key=lambda item: (-item[1], item[0]))
         return ranked[:k]
+
+
+def _check_numbers(index: LexicalIndex) -> None:
+    """Every length, posting and parameter in range, so a damaged asset fails here, not in a search."""
+    if not all(math.isfinite(x) for x in (index.k1, index.b)):
+        raise ValueError("k1 and b must be finite")
+    if not isinstance(index.lengths, list) or not all(_count(x) for x in index.lengths):
+        raise ValueError("lengths must be a list of counts")
+    if not isinstance(index._postings, list) or len(index._postings) != len(index._terms):
+        raise ValueError("terms and postings differ in length")
+    for flat in index._postings:
+        if not isinstance(flat, list) or len(flat) % 2 or not all(_count(x) for x in flat):
+            raise ValueError("a posting list is not pairs of counts")
+        if sum(flat[0::2]) >= len(index.lengths):
+            raise ValueError("a posting points past the last chunk")
+
+
+def _count(x: Any) -> bool:
+    return type(x) is int and 0 <= x < 2**32

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ from ..index_format import (
     decode_vectors,
     decompress,
     has_vectors,
+    parse_json,
 )
 from ..model.spec import ModelSpec
 
@@ -60,9 +60,10 @@ def load_index(site_dir: Path) -> LoadedIndex:
     if not manifest_path.is_file():
         raise FormatError(f"{site_dir} has no mkdocs-embed index (no {ASSET_DIR}/{MANIFEST}); build it first")
     try:
-        manifest = check_manifest(json.loads(manifest_path.read_text(encoding="utf-8")))
-    except (OSError, ValueError) as exc:
+        data = manifest_path.read_bytes()
+    except OSError as exc:
         raise FormatError(f"cannot read {manifest_path}: {exc}") from exc
+    manifest = check_manifest(parse_json(data, str(manifest_path)))
     n = int(manifest["counts"]["chunks"])
     files = manifest["files"]
     if has_vectors(manifest):
