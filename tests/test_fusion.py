@@ -42,9 +42,9 @@ def test_boost_is_counted_like_extra_first_places():
 def test_heading_boost_counts_query_terms_in_heading_and_title():
     a = Analyzer("english")
     terms = a.query_terms("install plugin")
-    assert heading_boost(terms, ["Install", "With pip"], a) == 0.5 * 1 / 2
-    assert heading_boost(terms, ["Guide", "Installing the plugin"], a) == 1.0
-    assert heading_boost(terms, ["Install"], a) == 1.0 * 1 / 2 + 0.5 * 1 / 2
+    assert heading_boost(terms, ["Install", "With pip"], a) == 0.25 * 1 / 2
+    assert heading_boost(terms, ["Guide", "Installing the plugin"], a) == 0.5
+    assert heading_boost(terms, ["Install"], a) == 0.5 * 1 / 2 + 0.25 * 1 / 2
     assert heading_boost([], ["Install"], a) == 0.0
 
 

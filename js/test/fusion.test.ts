@@ -17,8 +17,8 @@ test("RRF sums reciprocal ranks, ties go to the lower id", () => {
 test("heading boosts count query terms in the own heading and the page title", () => {
   const a = analyzer();
   const terms = a.queryTerms("install plugin");
-  assert.equal(headingBoost(terms, ["Install", "With pip"], a), 0.25);
-  assert.equal(headingBoost(terms, ["Guide", "Installing the plugin"], a), 1);
+  assert.equal(headingBoost(terms, ["Install", "With pip"], a), 0.125);
+  assert.equal(headingBoost(terms, ["Guide", "Installing the plugin"], a), 0.5);
   assert.equal(headingBoost([], ["Install"], a), 0);
 });
 

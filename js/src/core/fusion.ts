@@ -7,8 +7,8 @@ import type { Analyzer } from "./analyze";
 import type { Scored } from "./lexical";
 
 export const RRF_K = 60;
-const HEADING_WEIGHT = 1.0;
-const TITLE_WEIGHT = 0.5;
+const HEADING_WEIGHT = 0.5;
+const TITLE_WEIGHT = 0.25;
 
 /** RRF over two id lists in rank order: Σ 1/(k + rank) plus boost/(k + 1); score desc, id asc. */
 export function fuse(
