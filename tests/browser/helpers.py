@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 OPTION = "#mkdocs-embed-listbox [role=option]"
 STATUS = ".mkdocs-embed__status"
 MODEL_TIMEOUT_MS = 90_000
@@ -13,15 +15,21 @@ def search(page, query: str, mode: str = "hybrid", timeout: int = MODEL_TIMEOUT_
     (The dialog groups results by page, so display order can differ from rank.)
     """
     page.fill(".mkdocs-embed__input", query)
-    page.wait_for_function(
-        "([q, mode]) => { const l = document.getElementById('mkdocs-embed-listbox');"
-        " return l && l.dataset.query === q && l.dataset.mode === mode; }",
-        arg=[query, mode],
-        timeout=timeout,
-    )
+    # Selector waits, not wait_for_function: those evaluate strings, which a CSP refuses.
+    page.locator(f"#mkdocs-embed-listbox[data-mode={mode}][data-query={json.dumps(query)}]").wait_for(state="attached", timeout=timeout)
     options = page.query_selector_all(OPTION)
     return [a.get_attribute("href") for a in sorted(options, key=lambda a: int(a.get_attribute("data-rank")))]
 
 
 def status(page) -> str:
     return page.inner_text(STATUS) if page.is_visible(STATUS) else ""
+
+
+def wait_status(page, text: str | None = None, tone: str | None = None, timeout: int = MODEL_TIMEOUT_MS) -> str:
+    """Wait until the status line shows ``text`` and/or has ``tone``; returns it."""
+    selector = STATUS + (f"[data-tone={tone}]" if tone else "")
+    locator = page.locator(selector)
+    if text:
+        locator = locator.filter(has_text=text)
+    locator.wait_for(timeout=timeout)
+    return status(page)

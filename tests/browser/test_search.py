@@ -75,6 +75,6 @@ def test_text_matches_answer_while_the_model_loads(build_site, serve, browser_pa
     assert page.locator(".mkdocs-embed__results mark").count() > 0, "query terms highlighted"
     for route in held:
         route.continue_()
-    page.wait_for_function("document.getElementById('mkdocs-embed-listbox').dataset.mode === 'hybrid'", timeout=90_000)
+    page.locator("#mkdocs-embed-listbox[data-mode=hybrid]").wait_for(state="attached", timeout=90_000)
     assert not page.is_visible(".mkdocs-embed__status")
     assert w.errors() == []
