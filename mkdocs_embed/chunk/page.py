@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from ..log import log
 from .extract import Section, extract
 from .split import measure, split_section
 from .tokens import TokenCounter
@@ -22,6 +23,10 @@ from .types import Chunk, embed_text
 if TYPE_CHECKING:
     from ..collect.pages import Page
     from ..settings import ChunkSettings
+
+MAX_PAGE_CHARS = 1_000_000
+"""Text indexed per page. More is a log dump or generated junk, not prose a reader
+searches, and embedding it would cost minutes; the rest is left out with a warning."""
 
 
 @dataclass(frozen=True)
@@ -45,13 +50,36 @@ def chunk_page(page: Page, settings: ChunkSettings, tokens: TokenCounter) -> lis
     """The chunks of one page; every ``embed_text`` counts at most ``settings.max_tokens`` tokens."""
     extracted = extract(page.html)
     title = extracted.title or page.url.rstrip("/") or "Home"
-    paths = _heading_paths(title, extracted.sections)
+    sections = _capped(extracted.sections, page)
+    paths = _heading_paths(title, sections)
     path_tokens = _fit_paths(set(paths), settings.max_tokens // 2, tokens)
     paths = [path_tokens[p][0] for p in paths]
-    pieces = _pieces(extracted.sections, paths, {fit: n for fit, n in path_tokens.values()}, settings, tokens)
+    pieces = _pieces(sections, paths, {fit: n for fit, n in path_tokens.values()}, settings, tokens)
     pieces = _merge_tiny(pieces, settings, tokens.specials)
     chunks = [Chunk(page.url, p.anchor, title, p.path, p.text) for p in pieces]
     return _enforce_budget(chunks, settings, tokens)
+
+
+def _capped(sections: list[Section], page: Page) -> list[Section]:
+    """The sections holding the page's first :data:`MAX_PAGE_CHARS` characters of text."""
+    room = MAX_PAGE_CHARS
+    kept: list[Section] = []
+    for section in sections:
+        paragraphs = []
+        for paragraph in section.paragraphs:
+            if room <= 0:
+                break
+            paragraphs.append(paragraph[:room])
+            room -= len(paragraph)
+        kept.append(replace(section, paragraphs=paragraphs))
+        if room <= 0:
+            total = sum(len(p) for s in sections for p in s.paragraphs)
+            log.warning(
+                "embed: %s has %.1f MB of text; indexing its first %.1f MB",
+                page.path, total / 1e6, MAX_PAGE_CHARS / 1e6,
+            )
+            break
+    return kept
 
 
 def _heading_paths(title: str, sections: list[Section]) -> list[tuple[str, ...]]:
