@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -16,6 +17,8 @@ from .errors import EmbedError
 from .index_format import ASSET_DIR
 from .log import log
 from .pipeline import build_index
+
+_SEARCH_EXCLUDE = re.compile(r"(?<![\w-])data-search-exclude\b")
 
 
 class EmbedPlugin(BasePlugin[EmbedConfig]):
@@ -47,6 +50,11 @@ class EmbedPlugin(BasePlugin[EmbedConfig]):
         else:
             self.excluded.discard(page.url)
         return markdown
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files) -> str:
+        # Material's search plugin strips every data-search-* attribute from the
+        # page before it is written; a twin it leaves alone keeps the exclusion.
+        return _SEARCH_EXCLUDE.sub(r"data-embed-exclude \g<0>", html)
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         tags = EXCLUDE_META if page.url in self.excluded else ""

@@ -97,7 +97,7 @@ def _skipped(tag: str, attrs: dict[str, str]) -> bool:
         return True
     if not attrs:
         return False
-    if "data-search-exclude" in attrs or "hidden" in attrs:
+    if "data-search-exclude" in attrs or "data-embed-exclude" in attrs or "hidden" in attrs:
         return True
     if attrs.get("role") in _SKIP_ROLES:
         return True
