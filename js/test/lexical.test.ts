@@ -46,6 +46,9 @@ test("an asset of another version is refused with a clear message", () => {
   const asset = JSON.parse(fixture("lexical", "lexical.json"));
   assert.throws(() => new LexicalIndex({ ...asset, version: 2 }), LexicalFormatError);
   assert.throws(() => LexicalIndex.fromBytes(new TextEncoder().encode("{not json")), /not valid JSON/);
+  assert.throws(() => new LexicalIndex({ ...asset, postings: [[asset.lengths.length, 1], ...asset.postings.slice(1)] }), /past the last chunk/);
+  assert.throws(() => new LexicalIndex({ ...asset, postings: [[0], ...asset.postings.slice(1)] }), /pairs of counts/);
+  assert.throws(() => new LexicalIndex({ ...asset, lengths: [-1, ...asset.lengths.slice(1)] }), /lengths/);
 });
 
 test("a language without a JS stemmer still searches, unstemmed", () => {

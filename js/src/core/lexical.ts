@@ -39,10 +39,26 @@ function check(json: unknown): LexicalAsset {
   if (typeof a.language !== "string" || typeof a.k1 !== "number" || typeof a.b !== "number" || !arrays.every(Array.isArray)) {
     throw new LexicalFormatError("lexical index is malformed; rebuild the site");
   }
-  if ((a.terms as string[]).length !== (a.postings as number[][]).length) {
+  const asset = a as LexicalAsset;
+  if (asset.terms.length !== asset.postings.length) {
     throw new LexicalFormatError("lexical index is malformed (terms and postings differ in length); rebuild the site");
   }
-  return a as LexicalAsset;
+  // Damage must fail here, not turn into NaN scores in a search.
+  const count = (x: unknown) => Number.isInteger(x) && (x as number) >= 0 && (x as number) < 2 ** 32;
+  if (!Number.isFinite(asset.k1) || !Number.isFinite(asset.b) || !asset.lengths.every(count)) {
+    throw new LexicalFormatError("lexical index is malformed (parameters or lengths); rebuild the site");
+  }
+  for (const flat of asset.postings) {
+    let last = 0;
+    if (!Array.isArray(flat) || flat.length % 2 !== 0 || !flat.every(count)) {
+      throw new LexicalFormatError("lexical index is malformed (a posting list is not pairs of counts); rebuild the site");
+    }
+    for (let j = 0; j < flat.length; j += 2) last += flat[j];
+    if (flat.length > 0 && last >= asset.lengths.length) {
+      throw new LexicalFormatError("lexical index is malformed (a posting points past the last chunk); rebuild the site");
+    }
+  }
+  return asset;
 }
 
 export class LexicalIndex {
