@@ -1,0 +1,155 @@
+"""Browser figures of the search widget, in headless Chromium (figures, not pass/fail).
+
+Generates a plain-HTML site of about 10k sections, indexes it with the real
+pipeline and widget (``mkdocs-embed index``; vectors are cached between runs),
+serves it on 127.0.0.1 and measures, in the page itself:
+
+- cold: first keystroke → first rendered results, on a fresh browser context;
+- warm: keystroke → rendered semantic results, median of 50;
+- bytes transferred before the first result and before the first semantic one;
+- the size of the JS bundle, minified, without the ort wasm and the model.
+
+    .venv/bin/python bench/browser_bench.py [--sections 10000] [--work DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import gzip
+import http.server
+import json
+import random
+import statistics
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tests"))
+from browser.conftest import CHROMIUM, CHROMIUM_ARGS, _Handler  # noqa: E402
+
+WORDS = (
+    "install configure plugin theme index search widget model vector graph query browser cache build deploy page "
+    "section heading anchor excerpt token chunk embed server static asset manifest worker runtime option default "
+    "performance memory latency network compress decode encode release upgrade version python node package"
+).split()
+
+# Installs observers in the page: times from an input event to the listbox showing results for it.
+PROBE = """
+window.__bench = { marks: [] };
+const list = () => document.getElementById('mkdocs-embed-listbox');
+window.__bench.typeAndWait = (text, mode) => new Promise((resolve) => {
+  const input = document.querySelector('.mkdocs-embed__input');
+  const t0 = performance.now();
+  const done = () => {
+    const l = list();
+    if (l && l.dataset.query === text && (mode === 'any' || l.dataset.mode === mode) && l.querySelector('[role=option]')) {
+      observer.disconnect();
+      resolve(performance.now() - t0);
+      return true;
+    }
+    return false;
+  };
+  const observer = new MutationObserver(done);
+  observer.observe(document.body, { subtree: true, childList: true, attributes: true });
+  input.value = text;
+  input.dispatchEvent(new Event('input', { bubbles: true }));
+  done();
+});
+true;  // evaluate() would call a function value left as the result
+"""
+
+
+def make_site(site: Path, sections: int, seed: int = 1) -> None:
+    """Pages of 20 sections of word salad: the text doesn't matter, the counts do."""
+    rnd = random.Random(seed)
+    per_page = 20
+    for p in range((sections + per_page - 1) // per_page):
+        body = [f"<h1>Page {p} {rnd.choice(WORDS)}</h1>"]
+        for s in range(per_page):
+            words = " ".join(rnd.choice(WORDS) for _ in range(rnd.randint(15, 30)))
+            body.append(f'<h2 id="s{s}">Section {s} {rnd.choice(WORDS)} {rnd.choice(WORDS)}</h2><p>{words}.</p>')
+        folder = site / f"p{p}"
+        folder.mkdir(parents=True, exist_ok=True)
+        html = f"<!doctype html><html><head><meta charset=utf-8><title>Page {p}</title></head><body><main>{''.join(body)}</main></body></html>"
+        (folder / "index.html").write_text(html, "utf-8")
+    (site / "index.html").write_text(
+        "<!doctype html><html><head><meta charset=utf-8><title>Bench</title></head><body><main><h1>Bench</h1>"
+        "<p>Home page of the generated benchmark site.</p></main></body></html>",
+        "utf-8",
+    )
+
+
+def serve(site: Path) -> str:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Handler, directory=str(site)))
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+def bundle_sizes() -> dict[str, dict[str, int]]:
+    assets = REPO / "mkdocs_embed" / "assets"
+    out = {}
+    for name in ("widget.js", "worker.js", "widget.css"):
+        data = (assets / name).read_bytes()
+        out[name] = {"bytes": len(data), "gzip": len(gzip.compress(data, 9))}
+    return out
+
+
+def measure(base: str, warm_runs: int) -> dict[str, float]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context()
+        page = context.new_page()
+        finished: list = []  # requests in order of completion, the worker's downloads included
+        page.on("requestfinished", lambda request: finished.append(request))
+
+        def received(count: int) -> int:
+            return sum(r.sizes()["responseBodySize"] + r.sizes()["responseHeadersSize"] for r in finished[:count])
+
+        page.goto(base)
+        page.evaluate(PROBE)
+        page.keyboard.press("/")
+        cold = page.evaluate("window.__bench.typeAndWait('c', 'any')")
+        n_first = len(finished)
+        first_semantic = page.evaluate("window.__bench.typeAndWait('cache', 'hybrid')")
+        n_semantic = len(finished)
+        rnd = random.Random(2)
+        warm = []
+        for i in range(warm_runs):
+            query = f"{rnd.choice(WORDS)} {rnd.choice(WORDS)} {i}"
+            warm.append(page.evaluate(f"window.__bench.typeAndWait({json.dumps(query)}, 'hybrid')"))
+        bytes_first, bytes_semantic = received(n_first), received(n_semantic)
+        browser.close()
+    return {
+        "cold_first_results_ms": round(cold, 1),
+        "first_semantic_results_ms_after_first_results": round(first_semantic, 1),
+        "warm_keystroke_to_semantic_results_median_ms": round(statistics.median(warm), 1),
+        "warm_keystroke_p90_ms": round(sorted(warm)[int(0.9 * len(warm))], 1),
+        "bytes_before_first_result": bytes_first,
+        "bytes_before_first_semantic_result": bytes_semantic,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sections", type=int, default=10_000)
+    parser.add_argument("--work", type=Path, default=REPO / ".cache" / "browser-bench")
+    parser.add_argument("--warm-runs", type=int, default=50)
+    args = parser.parse_args()
+    site = args.work / f"site-{args.sections}"
+    if not (site / "assets" / "mkdocs-embed" / "manifest.json").exists():
+        make_site(site, args.sections)
+        cli = Path(sys.executable).with_name("mkdocs-embed")
+        subprocess.run([str(cli), "index", str(site), "--cache-dir", str(args.work / "cache")], check=True)
+    manifest = json.loads((site / "assets" / "mkdocs-embed" / "manifest.json").read_text())
+    figures = {"chunks": manifest["counts"]["chunks"], **measure(serve(site), args.warm_runs), "bundle": bundle_sizes()}
+    print(json.dumps(figures, indent=1))
+
+
+if __name__ == "__main__":
+    main()
