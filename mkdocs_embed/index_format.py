@@ -41,6 +41,10 @@ def compress(data: bytes) -> bytes:
 
 def decompress(data: bytes, what: str) -> bytes:
     try:
+        # zstd allocates what the frame header claims; a damaged header can claim exabytes.
+        claimed = zstandard.frame_content_size(data)
+        if claimed > MAX_DECOMPRESSED:
+            raise FormatError(f"{what} is damaged: its header claims {claimed:,} bytes")
         return zstandard.ZstdDecompressor().decompress(data, max_output_size=MAX_DECOMPRESSED)
     except zstandard.ZstdError as exc:
         raise FormatError(f"{what} is not a valid zstd file ({exc})") from exc
