@@ -87,31 +87,28 @@ test("a zero query has no dense results", async () => {
 // and the ids mkdocs_embed.search returned for them.
 const fixture = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "tests", "fixtures", "index");
 
+const fixtureAssets = join(fixture, "assets", "mkdocs-embed");
+
 interface FixtureQuery {
+  query: string;
   vector: number[];
-  ids: number[];
-  k: number;
+  dense: number[];
+  dense_scores: number[];
 }
 
-function readQueries(): FixtureQuery[] {
-  const raw = JSON.parse(readFileSync(join(fixture, "queries.json"), "utf8"));
-  const list: Record<string, unknown>[] = Array.isArray(raw) ? raw : raw.queries;
-  return list.map((q) => {
-    const ids = (q.ids ?? q.expected ?? q.top10 ?? q.expected_ids) as number[];
-    return { vector: q.vector as number[], ids, k: (q.k as number | undefined) ?? ids.length };
-  });
-}
-
-test("identical top-10 ids to the Python reader on tests/fixtures/index", { skip: !existsSync(join(fixture, "queries.json")) && "fixture not committed yet" }, async () => {
+test("identical top-10 ids and scores to the Python reader on tests/fixtures/index", { skip: !existsSync(join(fixtureAssets, "manifest.json")) && "fixture not committed yet" }, async () => {
   const fetchFile: Fetch = async (url) => {
-    const path = join(fixture, decodeURIComponent(new URL(url).pathname.split("/").pop() as string));
+    const path = join(fixtureAssets, decodeURIComponent(new URL(url).pathname.split("/").pop() as string));
     return existsSync(path) ? new Response(readFileSync(path) as unknown as BodyInit) : new Response("", { status: 404 });
   };
   const engine = await Engine.load("file:///fixture/", fetchFile);
   await engine.loadDense();
-  const queries = readQueries();
+  const queries: FixtureQuery[] = JSON.parse(readFileSync(join(fixture, "queries.json"), "utf8"));
   assert.ok(queries.length > 0);
-  for (const [i, q] of queries.entries()) {
-    assert.deepEqual(engine.denseSearch(q.vector, q.k).map((h) => h.id), q.ids, `query ${i}`);
+  for (const q of queries) {
+    const hits = engine.denseSearch(q.vector, 10);
+    assert.deepEqual(hits.map((h) => h.id), q.dense, q.query);
+    // Same doubles, same operations: the scores agree to the last bit.
+    assert.deepEqual(hits.map((h) => h.score), q.dense_scores, q.query);
   }
 });
