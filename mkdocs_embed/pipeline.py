@@ -17,6 +17,7 @@ from .atomic import locked
 from .chunk import Chunk, TokenCounter, chunk_page
 from .collect.pages import Page, collect_pages
 from .embed import shared_encoder
+from .embed.optimize import BuildModel, build_model
 from .emit.assets import write_index
 from .errors import EmbedError
 from .index import hnsw
@@ -32,7 +33,6 @@ from .store.previous import fetch_vectors as fetch_deployed_vectors
 
 CHECKPOINT_S = 10.0
 """Seconds of embedding between cache checkpoints: the most a killed build loses."""
-SLICE = 64
 
 
 @dataclass
@@ -85,7 +85,9 @@ def build_index(settings: BuildSettings, embed: bool = True) -> BuildReport:
     pages = collect_pages(settings.site_dir, settings.exclude)
     chunks = _chunk_pages(pages, chunk_settings, tokens, report)
     chunk_fp = chunk_settings.fingerprint()
-    keys = [chunk_key(spec.fingerprint, chunk_fp, c.embed_text) for c in chunks]
+    optimize = embed and settings.model.optimize and settings.model.provider == "cpu"
+    model = build_model(spec, settings.cache_dir, optimize)
+    keys = [chunk_key(model.key_fingerprint, chunk_fp, c.embed_text) for c in chunks]
     if not embed:
         report.chunks, report.text_only = len(chunks), True
         report.index_bytes = _emit(settings, spec, chunks, keys, None)
@@ -96,7 +98,7 @@ def build_index(settings: BuildSettings, embed: bool = True) -> BuildReport:
         previous = BuildManifest.load(settings.cache_dir / "manifest.json")
         _explain_invalidation(previous, spec, chunk_fp)
         cache = VectorCache(settings.cache_dir)
-        _embed_missing(cache, chunks, keys, spec, settings, report)
+        _embed_missing(cache, chunks, keys, spec, model, settings, report)
         vectors = np.stack([cache.get(k) for k in keys]) if keys else np.zeros((0, 0), np.float32)
         current = BuildManifest(spec.fingerprint, spec.name, chunk_fp, _keys_by_page(chunks, keys))
         cache.compact(keys)
@@ -145,7 +147,7 @@ def _explain_invalidation(previous: BuildManifest | None, spec: ModelSpec, chunk
 
 
 def _embed_missing(
-    cache: VectorCache, chunks: Sequence[Chunk], keys: Sequence[bytes], spec: ModelSpec,
+    cache: VectorCache, chunks: Sequence[Chunk], keys: Sequence[bytes], spec: ModelSpec, model: BuildModel,
     settings: BuildSettings, report: BuildReport,
 ) -> None:
     """Embed the chunks the cache lacks, checkpointing so a killed build keeps its work."""
@@ -163,14 +165,14 @@ def _embed_missing(
     if not todo:
         return
     started = time.perf_counter()
-    encoder = shared_encoder(spec, settings.model.threads, settings.model.provider)
+    encoder = shared_encoder(spec, settings.model.threads, settings.model.provider, model.onnx_path)
     todo_keys, texts = list(todo), list(todo.values())
     last_checkpoint = time.perf_counter()
     with progress_bar(len(texts), "embed") as advance:
-        for start in range(0, len(texts), SLICE):
-            part = texts[start : start + SLICE]
-            cache.add(todo_keys[start : start + SLICE], encoder.embed_passages(part, advance))
-            report.tokens_embedded += sum(encoder.count_tokens(part))
+        for batch in encoder.iter_passages(texts):
+            cache.add([todo_keys[i] for i in batch.indices], batch.vectors)
+            report.tokens_embedded += batch.tokens
+            advance(len(batch.indices))
             if time.perf_counter() - last_checkpoint > CHECKPOINT_S:
                 cache.checkpoint()
                 last_checkpoint = time.perf_counter()

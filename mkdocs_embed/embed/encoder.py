@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
@@ -14,6 +16,15 @@ from .batches import equal_length_batches
 
 Progress = Callable[[int], None]
 """Called with the number of texts just embedded."""
+
+
+@dataclass(frozen=True)
+class EmbeddedBatch:
+    """Vectors of ``indices`` (positions in the input), and the tokens that cost."""
+
+    indices: list[int]
+    vectors: np.ndarray
+    tokens: int
 
 
 class Encoder:
@@ -54,23 +65,34 @@ class Encoder:
 
     def embed_passages(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
         """Vectors for chunk texts, with the model's passage prefix."""
-        return self._embed([self.spec.passage_prefix + t for t in texts], progress)
+        return self._collect(self.iter_passages(texts), len(texts), progress)
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         """Vectors for search queries, with the model's query prefix."""
-        return self._embed([self.spec.query_prefix + t for t in texts], None)
+        return self._collect(self._iter([self.spec.query_prefix + t for t in texts]), len(texts), None)
 
-    def _embed(self, texts: list[str], progress: Progress | None) -> np.ndarray:
-        encodings = self._tokenizer.encode_batch(texts)
+    def iter_passages(self, texts: Sequence[str]) -> Iterator[EmbeddedBatch]:
+        """Embed chunk texts batch by batch, longest first, so a caller can checkpoint as it goes."""
+        return self._iter([self.spec.passage_prefix + t for t in texts])
+
+    def _iter(self, texts: list[str]) -> Iterator[EmbeddedBatch]:
+        # One tokeniser call for all texts (Rust, parallel, a few % of the
+        # embedding time): the lengths of every text are then known, so equal
+        # lengths anywhere in the input share a batch.
+        ids = [e.ids for e in self._tokenizer.encode_batch(texts)]
+        for batch in equal_length_batches([len(i) for i in ids]):
+            tokens = np.array([ids[i] for i in batch], dtype=np.int64)
+            yield EmbeddedBatch(batch, self._run(tokens), tokens.size)
+
+    @staticmethod
+    def _collect(batches: Iterator[EmbeddedBatch], count: int, progress: Progress | None) -> np.ndarray:
         out: np.ndarray | None = None
-        for batch in equal_length_batches([len(e.ids) for e in encodings]):
-            ids = np.array([encodings[i].ids for i in batch], dtype=np.int64)
-            vectors = self._run(ids)
+        for done in batches:
             if out is None:
-                out = np.empty((len(texts), vectors.shape[1]), dtype=np.float32)
-            out[batch] = vectors
+                out = np.empty((count, done.vectors.shape[1]), dtype=np.float32)
+            out[done.indices] = done.vectors
             if progress:
-                progress(len(batch))
+                progress(len(done.indices))
         return out if out is not None else np.empty((0, 0), dtype=np.float32)
 
     def _run(self, ids: np.ndarray) -> np.ndarray:
@@ -93,6 +115,6 @@ class Encoder:
 
 
 @lru_cache(maxsize=2)
-def shared_encoder(spec: ModelSpec, threads: int = 0, provider: str = "cpu") -> Encoder:
-    """One loaded session per model, kept across the rebuilds of ``mkdocs serve``."""
-    return Encoder(spec, threads=threads, provider=provider)
+def shared_encoder(spec: ModelSpec, threads: int = 0, provider: str = "cpu", onnx_path: Path | None = None) -> Encoder:
+    """One loaded session per model file, kept across the rebuilds of ``mkdocs serve``."""
+    return Encoder(spec, threads=threads, provider=provider, onnx_path=onnx_path)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 POOLINGS = ("mean", "cls")
@@ -43,7 +43,14 @@ class ModelSpec:
 
 
 def file_sha256(path: Path) -> str:
-    """SHA-256 of a file, read in blocks so large weights don't sit in memory twice."""
+    """SHA-256 of a file; remembered while its size and mtime stay, as loading a model needs it several times."""
+    stat = Path(path).stat()
+    return _sha256(str(path), stat.st_size, stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=32)
+def _sha256(path: str, _size: int, _mtime_ns: int) -> str:
+    """Read in blocks so large weights don't sit in memory twice."""
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
