@@ -150,10 +150,11 @@ def _damaged_json(draw, data: bytes) -> bytes:
     return json.dumps(doc, ensure_ascii=False).encode()
 
 
-@dataclass
 class Site:
-    stored: dict[str, bytes]
-    manifest: bytes
+    """A site's stored index files and manifest bytes."""
+
+    def __init__(self, stored: dict[str, bytes], manifest: bytes):
+        self.stored, self.manifest = stored, manifest
 
     def __repr__(self) -> str:  # short enough to read in a failure report
         changed = {k: v[:80] for k, v in self.stored.items() if v != STORED[k]}

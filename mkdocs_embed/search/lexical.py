@@ -30,6 +30,8 @@ class LexicalIndex:
                 f"(this reader knows {SUPPORTED_VERSION}); rebuild the site"
             )
         try:
+            if not isinstance(asset["language"], str):
+                raise TypeError("language must be a string")
             self.analyzer = Analyzer(asset["language"], asset["stopwords"])
             self.k1 = float(asset["k1"])
             self.b = float(asset["b"])
