@@ -54,6 +54,8 @@ def write_atomic(path: Path, data: bytes) -> None:
 def _describe_os_error(exc: OSError, path: Path) -> str:
     if exc.errno == errno.ENOSPC:
         return f"no space left on the device while writing {path}; nothing was overwritten"
+    if exc.errno in (errno.EFBIG, errno.EDQUOT):
+        return f"cannot write {path}: {exc.strerror} (a file size limit or disk quota was reached); nothing was overwritten"
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return f"cannot write {path}: {exc.strerror}"
     return f"cannot write {path}: {exc}"
