@@ -17,6 +17,7 @@ from .errors import EmbedError
 from .index_format import ASSET_DIR
 from .log import log
 from .pipeline import build_index
+from .search.analyze import BROWSER_LANGUAGES
 
 _SEARCH_EXCLUDE = re.compile(r"(?<![\w-])data-search-exclude\b")
 
@@ -33,6 +34,14 @@ class EmbedPlugin(BasePlugin[EmbedConfig]):
         # Defining on_startup keeps this object across `mkdocs serve` rebuilds,
         # so `excluded` remembers pages that `--dirty` does not re-read.
         self.command = command
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        if self.config.widget and self.config.language not in BROWSER_LANGUAGES:
+            log.warning(
+                "embed: the search widget stems only English; with language '%s' its text matches "
+                "are unstemmed and can differ from `mkdocs-embed query`", self.config.language,
+            )
+        return config
 
     def on_env(self, env, *, config: MkDocsConfig, files):
         if self.config.widget:

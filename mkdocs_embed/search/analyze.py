@@ -74,6 +74,10 @@ def _token_pattern() -> re.Pattern[str]:
     return re.compile(f"([{c}]+)|[{w}]+(?:[.\\-][{w}]+)*")
 
 
+BROWSER_LANGUAGES = ("english", "none")
+"""Languages js/src/core/stem.ts stems exactly as Python does."""
+
+
 class Analyzer:
     """Splits, lowercases, drops stopwords and stems, for one language."""
 
