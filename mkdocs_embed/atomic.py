@@ -58,7 +58,7 @@ def _describe_os_error(exc: OSError, path: Path) -> str:
         return f"cannot write {path}: {exc.strerror} (a file size limit or disk quota was reached); nothing was overwritten"
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return f"cannot write {path}: {exc.strerror}"
-    return f"cannot write {path}: {exc}"
+    return f"cannot write {path}: {exc.strerror or exc}"
 
 
 @contextlib.contextmanager
