@@ -1,11 +1,9 @@
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
 import { test } from "node:test";
-import { fileURLToPath } from "node:url";
-import { Engine, type Fetch } from "../src/core/engine";
+import { Engine } from "../src/core/engine";
 import { quantiseQuery } from "../src/core/hnsw";
 import { buildIndex, quantise, randomUnitVectors, rng, type TestGraph } from "./helpers/index-builder";
+import { fixture, fixtureIndexFetch } from "./fixtures";
 
 /** The exact top-k under the spec's similarity and order, by scanning everything. */
 function bruteForce(vectors: number[][], query: number[], k: number): number[] {
@@ -85,10 +83,6 @@ test("a zero query has no dense results", async () => {
 
 // Parity with the Python reader: the committed fixture carries query vectors
 // and the ids mkdocs_embed.search returned for them.
-const fixture = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "tests", "fixtures", "index");
-
-const fixtureAssets = join(fixture, "assets", "mkdocs-embed");
-
 interface FixtureQuery {
   query: string;
   vector: number[];
@@ -96,14 +90,10 @@ interface FixtureQuery {
   dense_scores: number[];
 }
 
-test("identical top-10 ids and scores to the Python reader on tests/fixtures/index", { skip: !existsSync(join(fixtureAssets, "manifest.json")) && "fixture not committed yet" }, async () => {
-  const fetchFile: Fetch = async (url) => {
-    const path = join(fixtureAssets, decodeURIComponent(new URL(url).pathname.split("/").pop() as string));
-    return existsSync(path) ? new Response(readFileSync(path) as unknown as BodyInit) : new Response("", { status: 404 });
-  };
-  const engine = await Engine.load("file:///fixture/", fetchFile);
+test("identical top-10 ids and scores to the Python reader on tests/fixtures/index", async () => {
+  const engine = await Engine.load("file:///fixture/", fixtureIndexFetch());
   await engine.loadDense();
-  const queries: FixtureQuery[] = JSON.parse(readFileSync(join(fixture, "queries.json"), "utf8"));
+  const queries: FixtureQuery[] = JSON.parse(fixture("index", "queries.json"));
   assert.ok(queries.length > 0);
   for (const q of queries) {
     const hits = engine.denseSearch(q.vector, 10);

@@ -1,7 +1,8 @@
 /**
  * The search engine without a DOM: loads the index progressively and answers
- * queries with lexical hits at once and fused lexical + dense hits once a
- * query vector is available.
+ * queries exactly as mkdocs_embed/search/engine.py does. BM25 alone until a
+ * query vector and the graph are there, then reciprocal-rank fusion of the
+ * two candidate lists (docs/reference/ranking.md).
  */
 import {
   IndexError,
@@ -14,13 +15,19 @@ import {
   parseManifest,
   parseVectors,
 } from "./format";
+import { groupByPage, hybrid, type PageGroup } from "./fusion";
 import { HnswIndex, type Hit } from "./hnsw";
-import { createLexical, fuse, type LexicalSearch } from "./ranking";
+import { LexicalFormatError, LexicalIndex, type Scored } from "./lexical";
 
 export type Fetch = (url: string) => Promise<Response>;
 
+/** How many ids each list hands to the fusion; the Python engine uses the same number. */
+export const CANDIDATES = 50;
+
 export interface Result {
   id: number;
+  /** Position in the ranked list, from 0; grouping by page can show results in another order. */
+  rank: number;
   score: number;
   page: number;
   url: string;
@@ -54,12 +61,12 @@ export class Engine {
   private constructor(
     readonly manifest: Manifest,
     readonly table: ChunkTable,
-    private readonly lexical: LexicalSearch,
+    private readonly lexical: LexicalIndex,
     private readonly base: string,
     private readonly fetchImpl: Fetch,
   ) {}
 
-  /** Load the manifest and the chunk table: enough for lexical search. */
+  /** Load the manifest, the chunk table and the lexical index: enough for BM25 results. */
   static async load(base: string, fetchImpl: Fetch = (u) => fetch(u)): Promise<Engine> {
     const raw = await fetchBytes(fetchImpl, new URL("manifest.json", base).href, "manifest.json");
     let json: unknown;
@@ -69,13 +76,19 @@ export class Engine {
       throw new IndexError("manifest", "manifest.json is not valid JSON");
     }
     const manifest = parseManifest(json);
-    const table = await loadChunks(manifest, base, fetchImpl);
-    return new Engine(manifest, table, createLexical(table), base, fetchImpl);
+    const [chunks, lexical] = await Promise.all([loadFile(manifest, "chunks", base, fetchImpl), loadFile(manifest, "lexical", base, fetchImpl)]);
+    return new Engine(manifest, parseChunks(chunks, manifest), parseLexical(lexical, manifest), base, fetchImpl);
+  }
+
+  /** False for a text-only index (no vectors, no graph, no model): BM25 is all it has. */
+  get hasDense(): boolean {
+    return this.manifest.files.vectors !== undefined;
   }
 
   /** Download and decode vectors and graph; resolves once dense search works. */
   loadDense(): Promise<void> {
     this.densePromise ??= (async () => {
+      if (!this.hasDense) throw new IndexError("manifest", "this index is text-only; it has no vectors");
       const [vectors, graph] = await Promise.all([this.file("vectors"), this.file("graph")]);
       this.dense = new HnswIndex(parseVectors(vectors, this.manifest), parseGraph(graph, this.manifest), this.manifest.hnsw.ef_search);
     })();
@@ -96,19 +109,44 @@ export class Engine {
     return this.dense.search(vector, k);
   }
 
-  /** Lexical hits, fused with dense hits when a query vector is given and the graph is loaded. */
-  search(query: string, vector: ArrayLike<number> | null, k: number): Result[] {
-    const pool = Math.max(k, 20);
-    const lexical = this.lexical.search(query, pool);
-    const hits = vector !== null && this.dense !== null ? fuse(lexical, this.dense.search(vector, pool), k) : lexical.slice(0, k);
-    return hits.map((h) => this.result(h));
+  /** BM25 hits alone. */
+  lexicalSearch(query: string, k: number): Scored[] {
+    return this.lexical.search(query, k);
   }
 
-  private result(hit: Hit): Result {
+  /**
+   * The best `k` chunks in rank order: hybrid when a query vector is given and
+   * the graph is loaded, else BM25 alone. Hybrid is the Python engine's, step
+   * for step: each list's first CANDIDATES ids, dense first, fused with boosts.
+   */
+  search(query: string, vector: ArrayLike<number> | null, k: number): Result[] {
+    let hits: Scored[];
+    if (vector !== null && this.dense !== null) {
+      const dense = this.dense.search(vector, CANDIDATES).map((h) => h.id);
+      const lexical = this.lexical.search(query, CANDIDATES).map((h) => h.id);
+      hits = hybrid(query, dense, lexical, this.table.chunks.path, this.lexical.analyzer).slice(0, k);
+    } else {
+      hits = this.lexical.search(query, k);
+    }
+    return hits.map((h, rank) => this.result(h, rank));
+  }
+
+  /** Results grouped for display: pages in order of their best result, results in rank order. */
+  group(results: readonly Result[]): PageGroup<Result>[] {
+    return groupByPage(results, this.table.chunks.page);
+  }
+
+  /** The query's distinct search terms (stemmed), for highlighting what matched. */
+  queryTerms(query: string): string[] {
+    return this.lexical.analyzer.queryTerms(query);
+  }
+
+  private result(hit: Scored, rank: number): Result {
     const c = this.table.chunks;
     const page = c.page[hit.id];
     return {
       id: hit.id,
+      rank,
       score: hit.score,
       page,
       url: this.table.pages.url[page],
@@ -122,11 +160,23 @@ export class Engine {
 
 async function loadFile(manifest: Manifest, kind: DataKind, base: string, fetchImpl: Fetch): Promise<Uint8Array> {
   const name = manifest.files[kind];
-  if (name === undefined) throw new IndexError("manifest", `manifest.json lists no ${kind} file`);
+  if (name === undefined) throw new IndexError("manifest", `manifest.json lists no ${kind} file; rebuild the site`);
   const stored = await fetchBytes(fetchImpl, new URL(name, base).href, name);
   return decompress(name, stored, manifest.bytes[kind]);
 }
 
-async function loadChunks(manifest: Manifest, base: string, fetchImpl: Fetch): Promise<ChunkTable> {
-  return parseChunks(await loadFile(manifest, "chunks", base, fetchImpl), manifest);
+/** The lexical index, checked against the chunk count as the Python reader does. */
+function parseLexical(bytes: Uint8Array, manifest: Manifest): LexicalIndex {
+  const name = manifest.files.lexical as string;
+  let index: LexicalIndex;
+  try {
+    index = LexicalIndex.fromBytes(bytes);
+  } catch (err) {
+    if (err instanceof LexicalFormatError) throw new IndexError("corrupt", `${name}: ${err.message}`);
+    throw err;
+  }
+  if (index.size !== manifest.counts.chunks) {
+    throw new IndexError("corrupt", `${name} holds ${index.size} chunks, the manifest says ${manifest.counts.chunks}; rebuild the site`);
+  }
+  return index;
 }

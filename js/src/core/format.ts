@@ -91,7 +91,7 @@ export function parseManifest(raw: unknown): Manifest {
   }
   const model = raw.model;
   need(isObject(model), "missing model");
-  need(Number.isInteger(model.dims) && (model.dims as number) > 0, "model.dims must be a positive integer");
+  need(Number.isInteger(model.dims) && (model.dims as number) >= 0, "model.dims must be an integer ≥ 0");
   need(model.pooling === "mean" || model.pooling === "cls", `unknown model.pooling ${JSON.stringify(model.pooling)}`);
   need(typeof model.normalize === "boolean", "model.normalize must be a boolean");
   need(typeof model.query_prefix === "string", "model.query_prefix must be a string");
@@ -102,6 +102,9 @@ export function parseManifest(raw: unknown): Manifest {
   need(isObject(hnsw) && Number.isInteger(hnsw.ef_search) && (hnsw.ef_search as number) > 0, "missing hnsw.ef_search");
   const files = raw.files;
   need(isObject(files) && typeof files.chunks === "string", "missing files.chunks");
+  // A text-only index (spec: "Text-only indexes") has neither vectors nor graph, and dims 0.
+  if (files.vectors !== undefined) need(files.graph !== undefined && (model.dims as number) > 0, "files.vectors without files.graph or a positive model.dims");
+  else need(files.graph === undefined && model.dims === 0, "no files.vectors, yet files.graph or a non-zero model.dims");
   for (const [kind, name] of Object.entries(files)) {
     // File names are joined to the assets URL, so they must stay inside that folder.
     need(typeof name === "string" && /^[A-Za-z0-9._-]+$/.test(name) && !name.startsWith("."), `bad file name for ${kind}`);

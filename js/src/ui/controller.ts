@@ -1,23 +1,38 @@
 /**
  * What happens between a keystroke and rendered results: loads the index on
- * first use and the model right after, answers with text matches at once and
- * merges in semantic results when the encoder is ready. No DOM here; the
- * view gets results and a status line.
+ * first use and the model right after. Every keystroke renders BM25 results
+ * at once (no encoder round trip in the way), and the hybrid ranking replaces
+ * them when the encoder answers. No DOM here; the view gets answers and a
+ * status line.
  */
 import { Engine, type Result } from "../core/engine";
 import { IndexError } from "../core/format";
+import type { PageGroup } from "../core/fusion";
 import type { BootConfig } from "./config";
 import { EncoderClient } from "./encoder-client";
 
 export type Mode = "lexical" | "hybrid";
 export type Tone = "none" | "info" | "warning" | "error";
 
+/** One rendering of results: what was asked, how it was ranked, and what to highlight. */
+export interface Answer {
+  query: string;
+  mode: Mode;
+  /** Rank order. */
+  results: Result[];
+  /** The same results grouped by page, for display. */
+  groups: PageGroup<Result>[];
+  /** The query's search terms (stemmed), which the view highlights at word starts. */
+  terms: string[];
+}
+
 export interface View {
-  showResults(results: Result[], query: string, mode: Mode): void;
+  showResults(answer: Answer): void;
   showStatus(message: string, tone: Tone): void;
 }
 
-type State = { state: "idle" | "loading" | "ready" } | { state: "failed"; message: string };
+/** "none": a text-only index, which has no semantic half by design. */
+type State = { state: "idle" | "loading" | "ready" | "none" } | { state: "failed"; message: string };
 
 const RESULTS = 10;
 export const WASM_FILE = "ort-wasm-simd-threaded.wasm";
@@ -62,9 +77,10 @@ export class Controller {
     }
     this.engine = engine;
     this.index = { state: "ready" };
-    this.semantic = { state: "loading" };
+    this.semantic = { state: engine.hasDense ? "loading" : "none" };
     this.updateStatus();
     this.rerun();
+    if (!engine.hasDense) return engine;
     this.semanticLoad = this.loadSemantic(engine);
     this.semanticLoad.then(
       () => {
@@ -115,7 +131,7 @@ export class Controller {
     if (this.current.trim() !== "") this.query(this.current);
   }
 
-  /** Answer one query: text matches now, fused results when the encoder is ready. */
+  /** Answer one query: BM25 results now, the hybrid ranking when the encoder has the vector. */
   query(text: string): void {
     this.current = text;
     const seq = ++this.seq;
@@ -124,16 +140,16 @@ export class Controller {
       void this.start().catch(() => undefined);
       return;
     }
-    if (text.trim() === "") {
-      this.view.showResults([], text, "lexical");
-      return;
-    }
-    if (this.semantic.state !== "ready") {
-      this.view.showResults(engine.search(text, null, RESULTS), text, "lexical");
-      return;
-    }
+    this.show(engine, text, null);
+    if (text.trim() === "" || this.semantic.state !== "ready") return;
     this.queued = { text, seq };
     this.pump(engine);
+  }
+
+  private show(engine: Engine, text: string, vector: Float32Array | null): void {
+    const results = text.trim() === "" ? [] : engine.search(text, vector, RESULTS);
+    const mode = vector === null ? "lexical" : "hybrid";
+    this.view.showResults({ query: text, mode, results, groups: engine.group(results), terms: engine.queryTerms(text) });
   }
 
   /** One encode in flight at a time; only the newest waiting query runs next. */
@@ -146,12 +162,12 @@ export class Controller {
       .encode(text)
       .then(
         (vector) => {
-          if (seq === this.seq) this.view.showResults(engine.search(text, vector, RESULTS), text, "hybrid");
+          if (seq === this.seq) this.show(engine, text, vector);
         },
         (err) => {
+          // The BM25 results for this query are already on screen; say why no more come.
           this.semantic = { state: "failed", message: describe(err) };
           this.updateStatus();
-          if (seq === this.seq) this.view.showResults(engine.search(text, null, RESULTS), text, "lexical");
         },
       )
       .finally(() => {

@@ -3,9 +3,8 @@
  * results grouped by page. Arrow keys move the active option, Enter opens it,
  * Esc closes the dialog and returns focus where it was.
  */
-import type { Result } from "../core/engine";
-import type { Mode, Tone, View } from "./controller";
-import { appendHighlighted, excerptAround, groupByPage, resultHref, termPattern } from "./render";
+import type { Answer, Tone, View } from "./controller";
+import { appendHighlighted, excerptAround, resultHref, termPattern } from "./render";
 
 const ID = "mkdocs-embed";
 
@@ -23,6 +22,8 @@ export class Modal implements View {
   private readonly listbox: HTMLDivElement;
   private options: HTMLAnchorElement[] = [];
   private active = -1;
+  /** Set when the arrow keys chose the active row: a re-ranking of the same query keeps that row. */
+  private chosen: { query: string; chunk: string } | null = null;
   private returnFocus: Element | null = null;
 
   constructor(
@@ -91,6 +92,7 @@ export class Modal implements View {
       if (this.options.length === 0) return;
       const step = e.key === "ArrowDown" ? 1 : -1;
       this.setActive((this.active + step + this.options.length) % this.options.length);
+      this.chosen = { query: this.listbox.dataset.query ?? "", chunk: this.options[this.active].dataset.chunk ?? "" };
     } else if (e.key === "Enter") {
       const target = this.options[Math.max(this.active, 0)];
       if (target !== undefined) {
@@ -128,25 +130,31 @@ export class Modal implements View {
     this.status.hidden = message === "";
   }
 
-  showResults(results: Result[], query: string, mode: Mode): void {
-    const pattern = termPattern(query);
+  /**
+   * Render one answer. When hybrid results replace the BM25 ones for the same
+   * query, a row the user moved to with the arrow keys stays active if it is
+   * still listed; otherwise the best result is.
+   */
+  showResults(answer: Answer): void {
+    const { query, mode, results, groups } = answer;
+    const pattern = termPattern(answer.terms);
+    const keep = this.chosen !== null && this.chosen.query === query ? this.chosen.chunk : null;
     this.listbox.replaceChildren();
     this.listbox.dataset.mode = mode;
     this.listbox.dataset.query = query;
     this.options = [];
     this.active = -1;
     let n = 0;
-    const rank = new Map(results.map((r, i) => [r.id, i]));
-    groupByPage(results).forEach((group, g) => {
+    groups.forEach((group, g) => {
       const section = el("div", `${ID}__group`, { role: "group", "aria-labelledby": `${ID}-group-${g}` });
       const heading = el("div", `${ID}__page`, { id: `${ID}-group-${g}`, role: "presentation" });
-      appendHighlighted(heading, group.title, pattern);
+      appendHighlighted(heading, group.hits[0].title, pattern);
       section.appendChild(heading);
-      for (const r of group.results) {
+      for (const r of group.hits) {
         const option = el("a", `${ID}__option`, { role: "option", id: `${ID}-option-${n++}`, "aria-selected": "false", tabindex: "-1" });
         option.href = resultHref(this.siteRoot, r);
         option.dataset.chunk = String(r.id);
-        option.dataset.rank = String(rank.get(r.id));
+        option.dataset.rank = String(r.rank);
         option.addEventListener("click", (e) => {
           if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey) return;
           e.preventDefault();
@@ -169,6 +177,8 @@ export class Modal implements View {
     }
     this.input.setAttribute("aria-expanded", String(this.options.length > 0));
     this.input.removeAttribute("aria-activedescendant");
-    if (this.options.length > 0) this.setActive(0);
+    const kept = keep === null ? -1 : this.options.findIndex((o) => o.dataset.chunk === keep);
+    if (kept < 0) this.chosen = null;
+    if (this.options.length > 0) this.setActive(Math.max(kept, 0));
   }
 }

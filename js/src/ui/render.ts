@@ -4,30 +4,20 @@
  * that markup as text.
  */
 import type { Result } from "../core/engine";
-import { terms } from "../core/ranking";
 
-export interface PageGroup {
-  title: string;
-  results: Result[];
-}
+// Only syntax characters: a "u" regex refuses other escapes, such as "\-".
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
-/** Group results by page, pages in the order of their best result. */
-export function groupByPage(results: Result[]): PageGroup[] {
-  const groups = new Map<number, PageGroup>();
-  for (const r of results) {
-    let g = groups.get(r.page);
-    if (g === undefined) groups.set(r.page, (g = { title: r.title, results: [] }));
-    g.results.push(r);
-  }
-  return [...groups.values()];
-}
-
-/** A regex matching any query term at a word start, or null when the query has none. */
-export function termPattern(query: string): RegExp | null {
-  const ts = [...new Set(terms(query))].filter((t) => t.length > 1 || /\p{N}/u.test(t));
+/**
+ * A regex matching any of the query's search terms at a word start, or null
+ * when it has none. Terms are stemmed ("instal"), so matching them as word
+ * prefixes marks "install", "installing" and "installation" alike.
+ */
+export function termPattern(terms: readonly string[]): RegExp | null {
+  const ts = terms.filter((t) => t.length > 1 || /\p{N}/u.test(t));
   if (ts.length === 0) return null;
-  ts.sort((a, b) => b.length - a.length);
-  return new RegExp(`(?<![\\p{L}\\p{N}])(?:${ts.join("|")})`, "giu");
+  const sorted = [...ts].sort((a, b) => b.length - a.length).map(escapeRegExp);
+  return new RegExp(`(?<![\\p{L}\\p{N}])(?:${sorted.join("|")})`, "giu");
 }
 
 /** Append `text` to `parent`, with the matches of `pattern` wrapped in <mark>. */

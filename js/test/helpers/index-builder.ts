@@ -3,7 +3,9 @@
  * tests need neither Python nor the network. zstd frames use raw blocks:
  * valid zstd that any decoder must accept.
  */
+import { Analyzer } from "../../src/core/analyze";
 import type { Fetch } from "../../src/core/engine";
+import type { LexicalAsset } from "../../src/core/lexical";
 
 export function zstdRaw(data: Uint8Array): Uint8Array {
   const parts: number[] = [0x28, 0xb5, 0x2f, 0xfd, 0xa0];
@@ -47,6 +49,35 @@ export function encodeVectors(scale: Float32Array, q: Int8Array, dims: number): 
   return out;
 }
 
+/** The lexical asset as mkdocs_embed/index/lexical.py writes it: tf = body + 3 × heading path. */
+export function buildLexical(chunks: { path: string[]; text: string }[], stopwords: string[] = []): LexicalAsset {
+  const analyzer = new Analyzer("english", stopwords);
+  const postings = new Map<string, [number, number][]>();
+  const lengths: number[] = [];
+  chunks.forEach((chunk, doc) => {
+    const heading = analyzer.terms(chunk.path.join(" "));
+    const body = analyzer.terms(chunk.text);
+    const tf = new Map<string, number>();
+    for (const t of body) tf.set(t, (tf.get(t) ?? 0) + 1);
+    for (const t of heading) tf.set(t, (tf.get(t) ?? 0) + 3);
+    lengths.push(heading.length + body.length);
+    for (const [t, count] of tf) {
+      if (!postings.has(t)) postings.set(t, []);
+      (postings.get(t) as [number, number][]).push([doc, count]);
+    }
+  });
+  const terms = [...postings.keys()].sort();
+  const encoded = terms.map((t) => {
+    let prev = 0;
+    return (postings.get(t) as [number, number][]).flatMap(([doc, count]) => {
+      const gap = doc - prev;
+      prev = doc;
+      return [gap, count];
+    });
+  });
+  return { version: 1, language: "english", stopwords, k1: 1.2, b: 0.75, heading_boost: 3, lengths, terms, postings: encoded };
+}
+
 export interface TestGraph {
   entry: number;
   /** levels[l] = map node → neighbour list, for the nodes on level l. */
@@ -81,18 +112,17 @@ export interface TestIndex {
 
 const BASE = "https://docs.example/assets/mkdocs-embed/";
 
-/** A whole index (manifest and all files) served by a fetch stand-in. */
+/** A whole index (manifest and all files) served by a fetch stand-in; text-only when `vectors` is null. */
 export function buildIndex(opts: {
-  vectors: number[][];
-  graph: TestGraph;
+  vectors: number[][] | null;
+  graph?: TestGraph;
   texts: string[];
   pages?: { url: string; title: string }[];
   pageOf?: number[];
   manifestPatch?: Record<string, unknown>;
 }): TestIndex {
-  const n = opts.vectors.length;
-  const dims = opts.vectors[0].length;
-  const { scale, q } = quantise(opts.vectors);
+  const n = opts.texts.length;
+  const dims = opts.vectors === null ? 0 : opts.vectors[0].length;
   const pages = opts.pages ?? [{ url: "", title: "Home" }];
   const pageOf = opts.pageOf ?? opts.texts.map(() => 0);
   const chunks = {
@@ -105,11 +135,17 @@ export function buildIndex(opts: {
       key: opts.texts.map(() => "0".repeat(32)),
     },
   };
-  const stored = {
+  const lexical = buildLexical(chunks.chunks.path.map((path, i) => ({ path, text: opts.texts[i] })));
+  const stored: Record<string, Uint8Array> = {
     chunks: zstdRaw(new TextEncoder().encode(JSON.stringify(chunks))),
-    vectors: zstdRaw(encodeVectors(scale, q, dims)),
-    graph: zstdRaw(encodeGraph(opts.graph, n)),
+    lexical: zstdRaw(new TextEncoder().encode(JSON.stringify(lexical))),
   };
+  if (opts.vectors !== null) {
+    if (opts.vectors.length !== n || opts.graph === undefined) throw new Error("one vector per text, and a graph");
+    const { scale, q } = quantise(opts.vectors);
+    stored.vectors = zstdRaw(encodeVectors(scale, q, dims));
+    stored.graph = zstdRaw(encodeGraph(opts.graph, n));
+  }
   const files = new Map<string, Uint8Array>();
   const names: Record<string, string> = {};
   const bytes: Record<string, number> = {};

@@ -1,0 +1,73 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { CANDIDATES, Engine } from "../src/core/engine";
+import { IndexError } from "../src/core/format";
+import { buildIndex, randomUnitVectors, rng, zstdRaw } from "./helpers/index-builder";
+import { fixture, fixtureIndexFetch } from "./fixtures";
+
+interface FixtureQuery {
+  query: string;
+  vector: number[];
+  dense: number[];
+  lexical: number[];
+  hybrid: number[];
+}
+
+test("the engine returns Python's lexical and hybrid top-10 ids for every fixture query", async () => {
+  const engine = await Engine.load("file:///fixture/", fixtureIndexFetch());
+  const queries: FixtureQuery[] = JSON.parse(fixture("index", "queries.json"));
+  assert.ok(queries.length >= 20);
+  // Before the graph is loaded, a vector changes nothing: BM25 answers alone.
+  for (const q of queries) assert.deepEqual(engine.search(q.query, q.vector, 10).map((r) => r.id), q.lexical, `lexical: ${q.query}`);
+  await engine.loadDense();
+  for (const q of queries) {
+    assert.deepEqual(engine.search(q.query, null, 10).map((r) => r.id), q.lexical, `lexical: ${q.query}`);
+    assert.deepEqual(engine.search(q.query, q.vector, 10).map((r) => r.id), q.hybrid, `hybrid: ${q.query}`);
+    assert.deepEqual(engine.denseSearch(q.vector, 10).map((h) => h.id), q.dense, `dense: ${q.query}`);
+  }
+  assert.equal(CANDIDATES, 50, "the Python engine fuses 50 candidates of each list");
+});
+
+test("results carry their rank and group by page in order of each page's best result", async () => {
+  const engine = await Engine.load("file:///fixture/", fixtureIndexFetch());
+  await engine.loadDense();
+  const q: FixtureQuery = JSON.parse(fixture("index", "queries.json"))[0];
+  const results = engine.search(q.query, q.vector, 10);
+  assert.deepEqual(results.map((r) => r.rank), [...Array(10).keys()]);
+  const groups = engine.group(results);
+  assert.deepEqual(groups.flatMap((g) => g.hits).sort((a, b) => a.rank - b.rank), results);
+  assert.deepEqual(groups.map((g) => g.hits[0].rank), [...groups.map((g) => g.hits[0].rank)].sort((a, b) => a - b));
+  for (const g of groups) assert.ok(g.hits.every((r) => r.page === g.page));
+  assert.ok(engine.queryTerms("How do I install the plugins?").includes("instal"));
+});
+
+test("a text-only index searches with BM25 alone and needs no vectors, graph or model", async () => {
+  const index = buildIndex({ vectors: null, texts: ["install with pip", "the site_dir option", "cache folder"] });
+  const requested: string[] = [];
+  const engine = await Engine.load(index.base, async (url) => (requested.push(url), index.fetch(url)));
+  assert.equal(engine.hasDense, false);
+  assert.deepEqual(engine.search("site_dir", null, 5).map((r) => r.id), [1]);
+  assert.deepEqual(engine.search("site_dir", new Float32Array(0), 5).map((r) => r.id), [1], "a vector is ignored");
+  await assert.rejects(engine.loadDense(), (err: unknown) => err instanceof IndexError && /text-only/.test(err.message));
+  assert.deepEqual(requested.map((u) => u.split("/").pop()?.split(".")[0]).sort(), ["chunks", "lexical", "manifest"]);
+});
+
+test("a text-only manifest with a graph or non-zero dims is refused", async () => {
+  const index = buildIndex({ vectors: null, texts: ["a"], manifestPatch: { model: { name: "t", fingerprint: "0", dims: 384, pooling: "mean", normalize: true, query_prefix: "", max_tokens: 256 } } });
+  await assert.rejects(Engine.load(index.base, index.fetch), (err: unknown) => err instanceof IndexError && err.kind === "manifest");
+});
+
+test("a lexical index that is damaged or of another size is a typed error", async () => {
+  const vectors = randomUnitVectors(2, 4, rng(5));
+  const graph = { entry: 0, levels: [new Map([[0, [1]], [1, [0]]])] };
+  const other = buildIndex({ vectors: null, texts: ["x", "y", "z"] });
+  const lexicalName = (files: Map<string, Uint8Array>) => [...files.keys()].find((k) => k.startsWith("lexical.")) as string;
+  for (const body of [zstdRaw(new TextEncoder().encode('{"version": 7}')), other.files.get(lexicalName(other.files)) as Uint8Array]) {
+    const index = buildIndex({ vectors, graph, texts: ["a", "b"], manifestPatch: { bytes: {} } });
+    index.files.set(lexicalName(index.files), body);
+    await assert.rejects(Engine.load(index.base, index.fetch), (err: unknown) => err instanceof IndexError && err.kind === "corrupt" && /rebuild/.test(err.message));
+  }
+  const index = buildIndex({ vectors, graph, texts: ["a", "b"] });
+  index.files.delete(lexicalName(index.files));
+  await assert.rejects(Engine.load(index.base, index.fetch), (err: unknown) => err instanceof IndexError && /404/.test(err.message));
+});
