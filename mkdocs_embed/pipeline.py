@@ -7,13 +7,17 @@ This is the whole product minus the browser: the MkDocs plugin and the
 from __future__ import annotations
 
 import dataclasses
+import functools
+import hashlib
+import importlib.metadata
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
-from .atomic import locked
+from .atomic import locked, write_atomic
 from .chunk import Chunk, TokenCounter, chunk_page
 from .collect.pages import Page, collect_pages
 from .embed import shared_encoder
@@ -210,10 +214,18 @@ def _emit(
     dims = vectors.shape[1] if vectors is not None and len(vectors) else 0
     if vectors is not None:
         scales, q = quantize(vectors) if len(vectors) else (np.zeros(0, np.float32), np.zeros((0, dims), np.int8))
-        graph = hnsw.build_graph(vectors) if len(vectors) else hnsw.empty_graph()
         data["vectors"] = ("i8", encode_vectors(scales, q))
-        data["graph"] = ("bin", encode_graph(graph))
-    data["lexical"] = ("json", build_lexical(chunks, settings.language))
+        data["graph"] = ("bin", _derived(
+            settings, "graph", [vectors.tobytes()],
+            lambda: encode_graph(hnsw.build_graph(vectors) if len(vectors) else hnsw.empty_graph()),
+        ))
+        lexical_inputs = [settings.language.encode(), *(f"{c.path}\0{c.text}".encode() for c in chunks)]
+        data["lexical"] = ("json", _derived(
+            settings, "lexical", lexical_inputs,
+            lambda: build_lexical(chunks, settings.language),
+        ))
+    else:  # text-only builds leave the cache folder alone
+        data["lexical"] = ("json", build_lexical(chunks, settings.language))
     manifest = write_index(
         settings.site_dir,
         spec,
@@ -225,3 +237,39 @@ def _emit(
         ship_model=settings.ship_model and vectors is not None,
     )
     return sum(manifest["bytes"].values())
+
+
+def _derived(settings: BuildSettings, kind: str, inputs: Sequence[bytes], make: Callable[[], bytes]) -> bytes:
+    """An index file's raw bytes, reused from the cache folder while its inputs and the code are unchanged.
+
+    Building the graph and the lexical index is most of a no-change rebuild;
+    both are pure functions of their inputs and of the code that makes them.
+    """
+    digest = hashlib.sha256(_code_digest())
+    for part in inputs:
+        digest.update(hashlib.sha256(part).digest())
+    path = settings.cache_dir / "derived" / f"{kind}-{digest.hexdigest()[:24]}.bin"
+    try:
+        stored = path.read_bytes()
+        if hashlib.sha256(stored[:-32]).digest() == stored[-32:]:
+            return stored[:-32]
+    except OSError:
+        pass
+    data = make()
+    write_atomic(path, data + hashlib.sha256(data).digest())
+    for stale in path.parent.glob(f"{kind}-*.bin"):
+        if stale != path:
+            stale.unlink(missing_ok=True)
+    return data
+
+
+@functools.lru_cache(maxsize=1)
+def _code_digest() -> bytes:
+    """This package's sources and the libraries' versions: what derived files also depend on."""
+    digest = hashlib.sha256()
+    package = Path(__file__).parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes())
+    for name in ("hnswlib", "snowballstemmer", "numpy", "zstandard"):
+        digest.update(f"{name}={importlib.metadata.version(name)}\0".encode())
+    return digest.digest()
