@@ -32,8 +32,17 @@ EXAMPLE = ROOT / "example-site"
 
 def plain_config(config: Path) -> Path:
     """A copy of ``config`` beside it without the ``embed`` plugin: the baseline build."""
-    lines = config.read_text(encoding="utf-8").splitlines()
-    kept = [line for line in lines if not re.fullmatch(r"\s*-\s*embed:?\s*", line)]
+    kept: list[str] = []
+    skip_deeper_than = None
+    for line in config.read_text(encoding="utf-8").splitlines():
+        indent = len(line) - len(line.lstrip())
+        if skip_deeper_than is not None and line.strip() and indent > skip_deeper_than:
+            continue  # the plugin's options
+        skip_deeper_than = None
+        if re.fullmatch(r"\s*-\s*embed:?\s*", line):
+            skip_deeper_than = indent
+            continue
+        kept.append(line)
     text = "\n".join(kept) + "\n"
     text = re.sub(r"^plugins:\s*\n(?=\S|\Z)", "plugins: []\n", text, flags=re.MULTILINE)
     plain = config.with_name(".bench-plain-" + config.name)
