@@ -61,7 +61,7 @@ def test_the_workflow_in_the_docs_caches_vectors_per_plugin_version_and_model():
     workflow = docs_workflow()
     assert "uses: actions/cache@v5" in workflow and "path: .cache/mkdocs-embed" in workflow
     assert "pip show mkdocs-embed" in workflow and "EMBED_MODEL" in workflow
-    assert "actions/deploy-pages@v4" in workflow and "actions/upload-pages-artifact@v3" in workflow
+    assert "actions/deploy-pages@v5" in workflow and "actions/upload-pages-artifact@v4" in workflow
 
 
 @pytest.mark.slow
