@@ -1,9 +1,16 @@
-"""The browser's query encoder and HNSW search against Python's, on the same site."""
+"""The browser's query encoder, HNSW search and hybrid ranking against Python's, on the same site."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import unquote
+
 import numpy as np
 import pytest
+
+from .helpers import search
 
 QUERIES = [
     "how do I install it", "hide a page from the search index", "what policy header lets the widget run wasm",
@@ -44,3 +51,44 @@ def test_dense_ids_match_python(site, serve, browser_page):
         expected = [i for i, _ in engine.graph.search(vector, 10)]
         got = w.page.evaluate("([v, k]) => window.mkdocsEmbed.denseSearch(v, k)", [vector.tolist(), 10])
         assert got == expected, query
+
+
+# Paraphrases, exact identifiers and flags, and misspellings, as visitors type them.
+RANKING_QUERIES = [
+    "how do I keep my docs search working without internet",
+    "where does the build put the vectors it computed",
+    "site_dir",
+    "--min-ndcg",
+    "HF_HUB_OFFLINE",
+    "mkdocs.yml",
+    "instal the plugn",
+    "serch qualty in CI",
+    "hide a page from the search index",
+    "which headers does the content security policy need",
+    "use a different embedding model",
+    "why are results empty",
+]
+
+
+def _cli_hrefs(site: Path, query: str) -> list[str]:
+    """What `mkdocs-embed query -k 10 -- SITE QUERY` prints, as site-relative hrefs in rank order.
+
+    (`--` so that a query like `--min-ndcg` is not taken for an option.)
+    """
+    cli = Path(sys.executable).with_name("mkdocs-embed")
+    run = subprocess.run([str(cli), "query", "-k", "10", "--", str(site), query], capture_output=True, text=True, check=True)
+    return [line.split("  ")[1] for line in run.stdout.splitlines() if line.strip()]
+
+
+def test_widget_ranks_like_the_cli(site, serve, browser_page):
+    """The widget's rendered hybrid results are the CLI's, in the same order, for every query."""
+    base = serve(site)
+    w = browser_page()
+    w.page.goto(base)
+    w.page.keyboard.press("/")
+    for query in RANKING_QUERIES:
+        widget = [unquote(h.removeprefix(base)) for h in search(w.page, query, mode="hybrid")]
+        cli = [unquote(h) for h in _cli_hrefs(site, query)]
+        assert len(cli) == 10, query
+        assert widget == cli, query
+    assert w.errors() == []

@@ -62,19 +62,30 @@ def test_nothing_heavy_loads_on_page_view(build_site, serve, browser_page):
     assert heavy == []
 
 
-def test_text_matches_answer_while_the_model_loads(build_site, serve, browser_page):
+def test_bm25_answers_while_the_model_loads(build_site, serve, browser_page):
+    """With the model held back, each keystroke shows Python's BM25 ranking; hybrid follows the model."""
+    from mkdocs_embed.search.engine import SearchEngine
+
+    site = build_site("mkdocs")
+    engine = SearchEngine.open(site)
     w = browser_page()
     page = w.page
     held = []
     page.route("**/*.onnx", lambda route: held.append(route))
-    page.goto(serve(build_site("mkdocs")))
+    base = serve(site)
+    page.goto(base)
     page.keyboard.press("/")
-    hrefs = search(page, "front matter exclude", mode="lexical", timeout=15_000)
-    assert any("excluding-content" in h for h in hrefs[:3])
+    for query in ("front matter exclude", "site_dir", "instal plugn"):
+        hrefs = search(page, query, mode="lexical", timeout=15_000)
+        assert hrefs == [base + r.href for r in engine.search(query, k=10, mode="lexical")], query
+    assert any("excluding-content" in h for h in search(page, "front matter exclude", mode="lexical")[:3])
     assert "Loading the language model" in page.inner_text(".mkdocs-embed__status")
     assert page.locator(".mkdocs-embed__results mark").count() > 0, "query terms highlighted"
+    assert held, "the model was requested and is still held"
     for route in held:
         route.continue_()
     page.locator("#mkdocs-embed-listbox[data-mode=hybrid]").wait_for(state="attached", timeout=90_000)
     assert not page.is_visible(".mkdocs-embed__status")
+    hrefs = search(page, "site_dir")
+    assert hrefs == [base + r.href for r in engine.search("site_dir", k=10)]
     assert w.errors() == []
