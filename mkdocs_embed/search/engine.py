@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..embed import shared_encoder
 from ..errors import EmbedError
-from ..index_format import FormatError
+from ..index_format import FormatError, has_vectors
 from .fusion import hybrid
 from .hnsw import GraphSearch
 from .lexical import LexicalIndex
@@ -49,6 +49,8 @@ class SearchEngine:
 
     def embed_query(self, query: str):
         """The query's vector, from the model the site ships."""
+        if not has_vectors(self.index.manifest):
+            raise EmbedError("this index is text-only (built by `mkdocs serve` with serve: false); use --mode lexical")
         if self._spec is None:
             raise EmbedError("this site's index does not ship its model (model_url is set); dense search needs it")
         return shared_encoder(self._spec).embed_queries([query])[0]
@@ -64,7 +66,7 @@ class SearchEngine:
             raise EmbedError("this site's index has no lexical part; use --mode dense")
         if mode == "dense":
             hits = self.dense(query, k)
-        elif mode == "lexical":
+        elif mode == "lexical" or not has_vectors(self.index.manifest):
             hits = self.lexical.search(query, k)
         else:
             dense = [i for i, _ in self.dense(query, CANDIDATES)]
