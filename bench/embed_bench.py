@@ -7,7 +7,8 @@ Embeds the same real docs chunks (bench/corpus.py) with:
 - ``shipped``: mkdocs-embed's encoder on the shipped int8-weight model (what
   ``optimize: false`` runs);
 - ``optimised``: the prepared build model (``optimize: true``, the default);
-- ``optimised-1t`` / ``optimised-2t``: the same with 1 and 2 intra-op threads;
+- ``optimised-1t``: the same on 1 intra-op thread (the others use ``--threads``,
+  by default onnxruntime's choice: one per core);
 - ``sentence-transformers``: all-MiniLM-L6-v2 on torch CPU, fp32, batch 32;
   its vectors are the fp32 reference for the cosines.
 
@@ -68,7 +69,6 @@ def embedders(threads: int, models_dir: Path) -> dict[str, Embed]:
         "shipped": Encoder(spec, threads=threads).embed_passages,
         "optimised": Encoder(spec, threads=threads, onnx_path=prepared.onnx_path).embed_passages,
         "optimised-1t": Encoder(spec, threads=1, onnx_path=prepared.onnx_path).embed_passages,
-        "optimised-2t": Encoder(spec, threads=2, onnx_path=prepared.onnx_path).embed_passages,
     }
     found[REFERENCE] = sentence_transformers()
     return found

@@ -49,6 +49,11 @@ class Encoder:
         if threads:
             options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
+        # Idle threads sleep instead of spinning: on a busy machine (CI, a shared
+        # runner, a laptop running `mkdocs serve` and a browser) spinning
+        # threads steal each other's cores; measured with bench/embed_bench.py
+        # under load, 2 spinning threads ran at 0.6× the speed of 2 sleeping ones.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         providers = ["CUDAExecutionProvider", "CPUExecutionProvider"] if provider == "cuda" else ["CPUExecutionProvider"]
         if provider == "cuda" and "CUDAExecutionProvider" not in ort.get_available_providers():
             raise EmbedError("provider 'cuda' needs onnxruntime-gpu and a CUDA device; use provider: cpu")
