@@ -19,14 +19,18 @@ export interface QuantisedQuery {
   s: number;
 }
 
-/** Step 2: quantise like a stored vector; null for a zero query, which has no dense results. */
+/**
+ * Step 2: quantise like a stored vector, clipped to [-127, 127] as the spec
+ * says (a no-op for finite input, kept so both readers state the same
+ * operation); null for a zero query, which has no dense results.
+ */
 export function quantiseQuery(query: ArrayLike<number>): QuantisedQuery | null {
   let max = 0;
   for (let j = 0; j < query.length; j++) max = Math.max(max, Math.abs(query[j]));
   if (!(max > 0) || !Number.isFinite(max)) return null;
   const s = max / 127;
   const qq = new Int32Array(query.length);
-  for (let j = 0; j < query.length; j++) qq[j] = Math.floor(query[j] / s + 0.5);
+  for (let j = 0; j < query.length; j++) qq[j] = Math.min(127, Math.max(-127, Math.floor(query[j] / s + 0.5)));
   return { qq, s };
 }
 
