@@ -89,3 +89,38 @@ def test_bm25_answers_while_the_model_loads(build_site, serve, browser_page):
     hrefs = search(page, "site_dir")
     assert hrefs == [base + r.href for r in engine.search("site_dir", k=10)]
     assert w.errors() == []
+
+
+def test_text_only_index_searches_with_bm25_and_loads_no_model(build_site, serve, browser_page):
+    """A text-only manifest (index-format: "Text-only indexes") is no error: BM25 answers, nothing else loads."""
+    import json
+
+    from mkdocs_embed.search.engine import SearchEngine
+
+    site = build_site("mkdocs")
+    manifest = json.loads((site / "assets/mkdocs-embed/manifest.json").read_text("utf-8"))
+    for key in ("vectors", "graph"):
+        manifest["files"].pop(key)
+        manifest["bytes"].pop(key)
+    manifest["model"].update(dims=0)
+    for key in ("onnx", "tokenizer"):
+        manifest["model"].pop(key, None)
+    w = browser_page()
+    page = w.page
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.url.split("/")[-1]))
+    page.route("**/assets/mkdocs-embed/manifest.json", lambda route: route.fulfill(body=json.dumps(manifest), content_type="application/json"))
+    base = serve(site)
+    page.goto(base)
+    page.keyboard.press("/")
+    engine = SearchEngine.open(site)
+    for query in ("site_dir", "hide a page from the search index"):
+        hrefs = search(page, query, mode="lexical", timeout=15_000)
+        assert hrefs == [base + r.href for r in engine.search(query, k=10, mode="lexical")], query
+    page.wait_for_timeout(1000)
+    assert page.locator("#mkdocs-embed-listbox").get_attribute("data-mode") == "lexical"
+    assert not page.is_visible(".mkdocs-embed__status"), page.inner_text(".mkdocs-embed__status")
+    loaded = {name.split(".")[0] for name in requested}
+    assert not loaded & {"vectors", "graph", "model", "tokenizer", "worker", "ort-wasm-simd-threaded"}, requested
+    assert {"chunks", "lexical"} <= loaded
+    assert w.errors() == []
