@@ -50,6 +50,8 @@ class DeployHandler(http.server.SimpleHTTPRequestHandler):
             self._send(json.dumps(manifest).encode())
         elif mode == "garbage-manifest" and self.path.endswith(MANIFEST):
             self._send(b"\x89PNG\r\n\x1a\n not json")
+        elif mode == "deep-manifest" and self.path.endswith(MANIFEST):
+            self._send(b"[" * 100_000)
         elif mode == "garbage" and data_file:
             self._send(bytes(range(256)) * 64)
         elif mode == "truncated" and data_file:
@@ -179,6 +181,7 @@ def test_vectors_of_another_model_are_never_reused(tmp_path, example_project, se
     ("garbage", "does not match its content hash"),
     ("truncated", "does not match its content hash"),
     ("garbage-manifest", "unreadable"),
+    ("deep-manifest", "unreadable"),
     ("slow", "timed out"),
 ])
 def test_a_bad_deploy_falls_back_to_embedding(tmp_path, example_project, server, embed_log, monkeypatch, mode, reason):
@@ -199,3 +202,9 @@ def test_an_unreachable_deploy_falls_back_to_embedding(tmp_path, example_project
     report = build_index(settings)
     assert (report.embedded, report.from_previous) == (MISSING, 0)
     assert any("could not be downloaded" in line for line in embed_log), embed_log
+
+
+def test_keys_that_are_not_hex_are_skipped_not_fatal():
+    assert previous._key("zz" * 16) is None
+    assert previous._key(7) is None
+    assert previous._key("ab" * 16) == bytes.fromhex("ab" * 16)

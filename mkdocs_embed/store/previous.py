@@ -13,7 +13,6 @@ warning, and the build embeds instead.
 from __future__ import annotations
 
 import hashlib
-import json
 import time
 import urllib.error
 import urllib.parse
@@ -31,6 +30,7 @@ from ..index_format import (
     decode_chunks,
     decode_vectors,
     decompress,
+    parse_json,
 )
 from ..log import log
 from .cache import KEY_BYTES
@@ -64,8 +64,8 @@ def fetch_vectors(
 def _fetch(folder: str, fingerprint: str, wanted: set[bytes], timeout: float) -> dict[bytes, np.ndarray]:
     deadline = time.monotonic() + timeout
     try:
-        manifest = check_manifest(json.loads(_download(folder + MANIFEST, MAX_MANIFEST_BYTES, deadline)))
-    except (FormatError, ValueError) as exc:  # bad JSON and bad UTF-8 are ValueErrors
+        manifest = check_manifest(parse_json(_download(folder + MANIFEST, MAX_MANIFEST_BYTES, deadline), MANIFEST))
+    except FormatError as exc:
         raise _Unusable(f"its {MANIFEST} is unreadable: {exc}") from exc
     theirs = manifest["model"].get("fingerprint")
     if theirs != fingerprint:
@@ -83,13 +83,23 @@ def _fetch(folder: str, fingerprint: str, wanted: set[bytes], timeout: float) ->
         raise _Unusable("its vectors do not match its manifest")
     rows = {}
     for row, hex_key in enumerate(chunks["chunks"]["key"]):
-        key = bytes.fromhex(hex_key) if isinstance(hex_key, str) and len(hex_key) == 2 * KEY_BYTES else None
+        key = _key(hex_key)
         if key in wanted:
             rows.setdefault(key, row)
     if not rows:
         return {}
     picked = list(rows.values())
     return dict(zip(rows, dequantize(scales[picked], q[picked])))
+
+
+def _key(hex_key: object) -> bytes | None:
+    """A deployed chunk's cache key, or None when it is not one."""
+    if not isinstance(hex_key, str) or len(hex_key) != 2 * KEY_BYTES:
+        return None
+    try:
+        return bytes.fromhex(hex_key)
+    except ValueError:
+        return None
 
 
 def _data_file(folder: str, name: str, deadline: float) -> bytes:
