@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { Engine } from "../src/core/engine";
 import { IndexError, type IndexErrorKind } from "../src/core/format";
-import { buildIndex, randomUnitVectors, rng, zstdRaw, type TestIndex } from "./helpers/index-builder";
+import { buildIndex, encodeVectors, quantise, randomUnitVectors, rng, zstdRaw, type TestIndex } from "./helpers/index-builder";
 
 function small(patch?: Record<string, unknown>): TestIndex {
   const vectors = randomUnitVectors(4, 8, rng(3));
@@ -66,6 +66,19 @@ test("a vectors file shorter than its header says is truncated; lexical search k
   await rejectsWith(engine.loadDense(), "truncated", /expected/);
   assert.equal(engine.search("gamma", null, 5)[0].id, 1);
 });
+
+for (const scale of [NaN, Infinity, -Infinity]) {
+  test(`a vectors file with a ${scale} scale is corrupt, as in Python; lexical search keeps working`, async () => {
+    const index = small({ bytes: {} });
+    const name = kindName(index, "vectors");
+    const { scale: scales, q } = quantise(randomUnitVectors(4, 8, rng(3)));
+    scales[2] = scale;
+    index.files.set(name, zstdRaw(encodeVectors(scales, q, 8)));
+    const engine = await Engine.load(index.base, index.fetch);
+    await rejectsWith(engine.loadDense(), "corrupt", new RegExp(`non-finite scale \\(${scale}\\) for vector 2`));
+    assert.equal(engine.search("gamma", null, 5)[0].id, 1);
+  });
+}
 
 test("a graph linking past the last node is corrupt", async () => {
   const index = small({ bytes: {} });

@@ -166,6 +166,9 @@ export function parseVectors(bytes: Uint8Array, manifest: Manifest): Vectors {
   if (bytes.byteLength !== start + n * dims) {
     throw new IndexError("truncated", `${name} has ${bytes.byteLength} bytes, expected ${start + n * dims}`);
   }
+  // A NaN or infinite scale would turn every score of its chunk into NaN; Python refuses it too.
+  const bad = scale.findIndex((s) => !Number.isFinite(s));
+  if (bad >= 0) throw new IndexError("corrupt", `${name} has a non-finite scale (${scale[bad]}) for vector ${bad}`);
   const q = new Int8Array(bytes.buffer, bytes.byteOffset + start, n * dims);
   return { n, dims, scale, q };
 }
