@@ -1,20 +1,8 @@
 /**
  * The numeric half of the query encoder, kept free of onnxruntime so that it
- * runs in node tests: truncation, pooling and normalisation exactly as the
+ * runs in node tests: pooling and normalisation exactly as the
  * Python encoder (mkdocs_embed/embed/encoder.py) does them.
  */
-
-/**
- * Cut an encoding to `max` ids, special tokens included, the way the Rust
- * tokenizer truncates: the body is cut, the template's special tokens stay.
- * `full` is the text encoded with special tokens, `bodyLength` without.
- */
-export function truncateIds(full: number[], bodyLength: number, prefixLength: number, max: number): number[] {
-  if (full.length <= max) return full;
-  const suffixLength = full.length - bodyLength - prefixLength;
-  const keep = Math.max(0, max - prefixLength - suffixLength);
-  return [...full.slice(0, prefixLength + keep), ...full.slice(full.length - suffixLength)];
-}
 
 /**
  * Pool a [tokens × dims] hidden state (row-major) to one vector: `mean` over

@@ -5,15 +5,15 @@
  * so no cross-origin isolation headers, and one thread measured faster than
  * two in headless Chromium for a single short query.
  */
-import { Tokenizer } from "@huggingface/tokenizers";
 import * as ort from "onnxruntime-web/wasm";
 import type { ModelInfo } from "../core/format";
-import { pool, truncateIds } from "./embedding";
+import { pool } from "./embedding";
 import type { FromWorker, InitMessage, ToWorker } from "./protocol";
+import { WordPieceTokenizer } from "./wordpiece";
 
 interface Loaded {
   session: ort.InferenceSession;
-  tokenizer: Tokenizer;
+  tokenizer: WordPieceTokenizer;
   model: ModelInfo;
 }
 
@@ -38,7 +38,7 @@ async function load(init: InitMessage): Promise<Loaded> {
     fetchOk(init.modelUrl, "model").then((r) => r.arrayBuffer()),
     fetchOk(init.tokenizerUrl, "tokenizer").then((r) => r.json()),
   ]);
-  const tokenizer = new Tokenizer(tokenizerJson, {});
+  const tokenizer = WordPieceTokenizer.fromJSON(tokenizerJson);
   const session = await ort.InferenceSession.create(new Uint8Array(modelBytes), {
     executionProviders: ["wasm"],
     graphOptimizationLevel: "all",
@@ -46,18 +46,9 @@ async function load(init: InitMessage): Promise<Loaded> {
   return { session, tokenizer, model: init.model };
 }
 
-/** Token ids of a query: prefix added, truncated to max_tokens with special tokens kept. */
-function tokenize(tokenizer: Tokenizer, model: ModelInfo, text: string): number[] {
-  const input = model.query_prefix + text;
-  const full = tokenizer.encode(input).ids;
-  const body = tokenizer.encode(input, { add_special_tokens: false }).ids;
-  let prefix = 0;
-  while (prefix + body.length <= full.length && body.some((id, i) => full[prefix + i] !== id)) prefix++;
-  return truncateIds(full, body.length, Math.min(prefix, full.length - body.length), model.max_tokens);
-}
-
 async function encode({ session, tokenizer, model }: Loaded, text: string): Promise<Float32Array> {
-  const ids = tokenize(tokenizer, model, text);
+  // Prefix added, cut to max_tokens with the special tokens kept, as the Python encoder does.
+  const ids = tokenizer.encode(model.query_prefix + text, model.max_tokens);
   const shape = [1, ids.length];
   const feeds: Record<string, ort.Tensor> = {};
   const inputs: Record<string, () => BigInt64Array> = {
