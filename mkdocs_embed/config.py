@@ -47,7 +47,7 @@ class EmbedConfig(base.Config):
                 failed.append(("max_tokens", base.ValidationError("must be at least 32")))
         return failed, warnings
 
-    def build_settings(self, site_dir: str, config_file: str) -> BuildSettings:
+    def build_settings(self, site_dir: str, config_file: str, serving: bool = False) -> BuildSettings:
         """Core settings for one build; relative paths are taken from mkdocs.yml's folder."""
         root = Path(config_file).parent
         model = self.model
@@ -72,4 +72,5 @@ class EmbedConfig(base.Config):
             previous_deploy=self.previous_deploy,
             price_per_million=float(self.price_per_million),
             language=self.language,
+            serving=serving,
         )

@@ -72,7 +72,7 @@ class EmbedPlugin(BasePlugin[EmbedConfig]):
         return widget.inject(output, tags) if tags else output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        settings = self.config.build_settings(config.site_dir, config.config_file_path)
+        settings = self.config.build_settings(config.site_dir, config.config_file_path, self.command == "serve")
         try:
             report = build_index(settings, embed=self.command != "serve" or self.config.serve)
         except EmbedError as exc:

@@ -68,3 +68,5 @@ class BuildSettings:
     """Hosted-API price per million tokens, for the cost line."""
     language: str = "english"
     """Stemmer language of the lexical index."""
+    serving: bool = False
+    """A `mkdocs serve` reload: compress assets fast rather than small, as they are never deployed."""

@@ -31,6 +31,7 @@ def write_index(
     m: int,
     data: dict[str, tuple[str, bytes]],
     ship_model: bool,
+    level: int = 19,
 ) -> dict[str, Any]:
     """Write ``data`` (kind → (extension, raw bytes)) compressed, then the manifest."""
     out = asset_dir(site_dir)
@@ -38,7 +39,7 @@ def write_index(
     files: dict[str, str] = {}
     sizes: dict[str, int] = {}
     for kind, (ext, raw) in data.items():
-        packed = compress(raw)
+        packed = compress(raw, level)
         name = hashed_name(kind, ext + ".zst", packed)
         if not (out / name).exists():
             write_atomic(out / name, packed)

@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Protocol
 
+from mkdocs_embed.memo import RebuildMemo
 from mkdocs_embed.search.analyze import Analyzer
 
 LEXICAL_VERSION = 1
@@ -17,9 +18,17 @@ B = 0.75
 HEADING_BOOST = 3
 
 
+_TERMS: RebuildMemo[tuple[str, str], list[str]] = RebuildMemo()
+"""Terms of each text analysed by the previous build; see :mod:`mkdocs_embed.memo`."""
+
+
 class ChunkLike(Protocol):
     path: tuple[str, ...]
     text: str
+
+
+def _terms(analyzer: Analyzer, text: str) -> list[str]:
+    return _TERMS.get((analyzer.language, text), lambda: analyzer.terms(text))
 
 
 def build_lexical(chunks: Sequence[ChunkLike], language: str = "english") -> bytes:
@@ -28,8 +37,8 @@ def build_lexical(chunks: Sequence[ChunkLike], language: str = "english") -> byt
     postings: dict[str, list[tuple[int, int]]] = {}
     lengths: list[int] = []
     for doc, chunk in enumerate(chunks):
-        heading = analyzer.terms(" ".join(chunk.path))
-        body = analyzer.terms(chunk.text)
+        heading = _terms(analyzer, " ".join(chunk.path))
+        body = _terms(analyzer, chunk.text)
         tf = Counter(body)
         for term in heading:
             tf[term] += HEADING_BOOST
@@ -37,6 +46,7 @@ def build_lexical(chunks: Sequence[ChunkLike], language: str = "english") -> byt
         for term, count in tf.items():
             postings.setdefault(term, []).append((doc, count))
 
+    _TERMS.end_build()
     terms = sorted(postings)
     encoded = []
     for term in terms:

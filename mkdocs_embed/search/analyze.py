@@ -74,6 +74,10 @@ def _token_pattern() -> re.Pattern[str]:
     return re.compile(f"([{c}]+)|[{w}]+(?:[.\\-][{w}]+)*")
 
 
+_STEMS: dict[str, dict[str, str]] = {}
+"""Word → stem, per language, for the life of the process (a site has a few thousand
+distinct words in tens of thousands; `mkdocs serve` analyses them again on each reload)."""
+
 BROWSER_LANGUAGES = ("english", "none")
 """Languages js/src/core/stem.ts stems exactly as Python does."""
 
@@ -94,6 +98,7 @@ class Analyzer:
                     f"{', '.join(snowballstemmer.algorithms())} or 'none'"
                 ) from None
         self.stopwords = frozenset(STOPWORDS.get(language, ()) if stopwords is None else stopwords)
+        self._stems = _STEMS.setdefault(language, {})
 
     def terms(self, text: str) -> list[str]:
         """All terms of ``text`` in order, repeats kept (they are term frequencies)."""
@@ -129,4 +134,7 @@ class Analyzer:
         # leaving such words unstemmed keeps both sides identical.
         if self._stem is None or max(part) > "\uffff":
             return part
-        return self._stem.stemWord(part)
+        stem = self._stems.get(part)
+        if stem is None:
+            stem = self._stems[part] = self._stem.stemWord(part)
+        return stem
