@@ -51,6 +51,18 @@ test("an asset of another version is refused with a clear message", () => {
   assert.throws(() => new LexicalIndex({ ...asset, lengths: [-1, ...asset.lengths.slice(1)] }), /lengths/);
 });
 
+test("a count that is not an integer in [0, 2**32) is refused, in postings and lengths, from bytes or parsed", () => {
+  const asset = JSON.parse(fixture("lexical", "lexical.json"));
+  for (const bad of [-1, 0.5, 2 ** 32, NaN, "1", null]) {
+    assert.throws(() => new LexicalIndex({ ...asset, postings: [[0, bad], ...asset.postings.slice(1)] }), /pairs of counts/, String(bad));
+    assert.throws(() => new LexicalIndex({ ...asset, lengths: [bad, ...asset.lengths.slice(1)] }), /lengths/, String(bad));
+  }
+  const bytes = new TextEncoder().encode(JSON.stringify({ ...asset, lengths: [1.5, ...asset.lengths.slice(1)] }));
+  assert.throws(() => LexicalIndex.fromBytes(bytes), /lengths/);
+  assert.throws(() => LexicalIndex.fromBytes(new TextEncoder().encode("null")), /not a JSON object/);
+  assert.equal(new LexicalIndex({ ...asset, postings: [[0, 2 ** 32 - 1], ...asset.postings.slice(1)] }).size, asset.lengths.length);
+});
+
 test("a language without a JS stemmer still searches, unstemmed", () => {
   const analyzer = new Analyzer("french", []);
   assert.equal(analyzer.stemmed, false);

@@ -43,16 +43,20 @@ function check(json: unknown): LexicalAsset {
   if (asset.terms.length !== asset.postings.length) {
     throw new LexicalFormatError("lexical index is malformed (terms and postings differ in length); rebuild the site");
   }
-  // Damage must fail here, not turn into NaN scores in a search.
-  const count = (x: unknown) => Number.isInteger(x) && (x as number) >= 0 && (x as number) < 2 ** 32;
-  if (!Number.isFinite(asset.k1) || !Number.isFinite(asset.b) || !asset.lengths.every(count)) {
+  // Damage must fail here, not turn into NaN scores in a search. Plain loops: this runs
+  // over every posting of the index on the way to the first results.
+  const counts = (xs: unknown[]): boolean => {
+    for (let i = 0; i < xs.length; i++) if ((xs[i] as number) >>> 0 !== xs[i]) return false; // integers in [0, 2**32)
+    return true;
+  };
+  if (!Number.isFinite(asset.k1) || !Number.isFinite(asset.b) || !counts(asset.lengths)) {
     throw new LexicalFormatError("lexical index is malformed (parameters or lengths); rebuild the site");
   }
   for (const flat of asset.postings) {
-    let last = 0;
-    if (!Array.isArray(flat) || flat.length % 2 !== 0 || !flat.every(count)) {
+    if (!Array.isArray(flat) || flat.length % 2 !== 0 || !counts(flat)) {
       throw new LexicalFormatError("lexical index is malformed (a posting list is not pairs of counts); rebuild the site");
     }
+    let last = 0;
     for (let j = 0; j < flat.length; j += 2) last += flat[j];
     if (flat.length > 0 && last >= asset.lengths.length) {
       throw new LexicalFormatError("lexical index is malformed (a posting points past the last chunk); rebuild the site");
@@ -89,7 +93,7 @@ export class LexicalIndex {
     } catch {
       throw new LexicalFormatError("lexical index is not valid JSON; rebuild the site");
     }
-    return new LexicalIndex(check(json));
+    return new LexicalIndex(json as LexicalAsset); // the constructor checks it
   }
 
   get size(): number {
