@@ -28,6 +28,12 @@ class RebuildMemo(Generic[K, V]):
         self._current[key] = value
         return value
 
-    def end_build(self) -> None:
-        """Keep what this build used, for the next one."""
+    def seed(self, entries: dict[K, V]) -> None:
+        """Start a fresh process from entries a previous process saved."""
+        if not self._previous and not self._current:
+            self._previous = dict(entries)
+
+    def end_build(self) -> dict[K, V]:
+        """Keep what this build used, for the next one; returns it."""
         self._previous, self._current = self._current, {}
+        return self._previous

@@ -27,17 +27,19 @@ from .errors import EmbedError
 from .index import hnsw
 from .index.lexical import build_lexical
 from .index.quantize import quantize
-from .index_format import KEY_HEX, encode_chunks, encode_graph, encode_vectors, excerpt
+from .index_format import KEY_HEX, compress, encode_chunks, encode_graph, encode_vectors, excerpt
 from .log import log
 from .memo import RebuildMemo
 from .model import ModelSpec, resolve_model
 from .progress import progress_bar
 from .settings import BuildSettings, ChunkSettings
 from .store import BuildManifest, VectorCache, chunk_key
+from .store.chunks import load_chunks, save_chunks
 from .store.previous import fetch_vectors as fetch_deployed_vectors
 
 CHECKPOINT_S = 10.0
 """Seconds of embedding between cache checkpoints: the most a killed build loses."""
+CHUNKS_FILE = "chunks.json"
 SERVE_ZSTD_LEVEL = 3
 """zstd level on `mkdocs serve` reloads: a fraction of level 19's time, for files never deployed."""
 
@@ -90,7 +92,7 @@ def build_index(settings: BuildSettings, embed: bool = True) -> BuildReport:
     tokens = TokenCounter(Tokenizer.from_file(str(spec.tokenizer_path)))
     chunk_settings = _effective_chunk_settings(settings.chunk, spec, tokens)
     pages = collect_pages(settings.site_dir, settings.exclude)
-    chunks = _chunk_pages(pages, chunk_settings, spec, tokens, report)
+    chunks = _chunk_pages(pages, chunk_settings, spec, tokens, report, settings.cache_dir if embed else None)
     chunk_fp = chunk_settings.fingerprint()
     optimize = embed and settings.model.optimize and settings.model.provider == "cpu"
     model = build_model(spec, settings.cache_dir, optimize)
@@ -132,17 +134,30 @@ _CHUNKED: RebuildMemo[bytes, list[Chunk]] = RebuildMemo()
 
 def _chunk_pages(
     pages: Sequence[Page], settings: ChunkSettings, spec: ModelSpec, tokens: TokenCounter, report: BuildReport,
+    cache_dir: Path | None,
 ) -> list[Chunk]:
+    """Every page's chunks, from this process's last build or ``cache_dir`` where the page is unchanged."""
+    if cache_dir is not None:
+        _CHUNKED.seed(load_chunks(cache_dir / CHUNKS_FILE))
     chunks: list[Chunk] = []
     salt = f"{spec.fingerprint}\0{settings.fingerprint()}\0".encode()
+    fresh = 0
+
+    def cut(page: Page) -> list[Chunk]:
+        nonlocal fresh
+        fresh += 1
+        return chunk_page(page, settings, tokens)
+
     for page in pages:
         memo = hashlib.sha256(salt + page.url.encode() + b"\0" + page.html.encode("utf-8", "surrogatepass")).digest()
         try:
-            chunks.extend(_CHUNKED.get(memo, lambda page=page: chunk_page(page, settings, tokens)))
+            chunks.extend(_CHUNKED.get(memo, lambda page=page: cut(page)))
         except Exception as exc:  # one broken page must not stop the build
             log.warning("embed: skipping %s: %s", page.path, exc)
             report.skipped_pages += 1
-    _CHUNKED.end_build()
+    kept = _CHUNKED.end_build()
+    if cache_dir is not None and (fresh or not (cache_dir / CHUNKS_FILE).exists()):
+        save_chunks(cache_dir / CHUNKS_FILE, kept)
     report.pages = len(pages) - report.skipped_pages
     return chunks
 
@@ -235,6 +250,14 @@ def _emit(
         ))
     else:  # text-only builds leave the cache folder alone
         data["lexical"] = ("json", build_lexical(chunks, settings.language))
+    level = SERVE_ZSTD_LEVEL if settings.serving else 19
+
+    def pack(kind: str, raw: bytes) -> bytes:
+        if vectors is None:
+            return compress(raw, level)
+        # zstd at level 19 is most of a no-change rebuild of a large site
+        return _derived(settings, f"zst{level}-{kind}", [raw], lambda: compress(raw, level))
+
     manifest = write_index(
         settings.site_dir,
         spec,
@@ -242,9 +265,8 @@ def _emit(
         counts={"pages": len(pages), "chunks": len(records)},
         ef_search=hnsw.EF_SEARCH,
         m=hnsw.M,
-        data=data,
+        packed={kind: (ext, pack(kind, raw)) for kind, (ext, raw) in data.items()},
         ship_model=settings.ship_model and vectors is not None,
-        level=SERVE_ZSTD_LEVEL if settings.serving else 19,
     )
     return sum(manifest["bytes"].values())
 

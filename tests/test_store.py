@@ -92,3 +92,15 @@ def test_unwritable_folder_is_a_clear_error(tmp_path):
     blocker.write_text("a file where the cache folder should be")
     with pytest.raises(EmbedError, match="cannot write"):
         write_atomic(blocker / "vectors.bin", b"data")
+
+
+def test_chunk_cache_round_trip_and_damage(tmp_path, caplog):
+    from mkdocs_embed.chunk import Chunk
+    from mkdocs_embed.store.chunks import load_chunks, save_chunks
+
+    pages = {b"\x01" * 32: [Chunk("a/", "x", "A", ("A", "X"), "text ✓")]}
+    save_chunks(tmp_path / "chunks.json", pages)
+    assert load_chunks(tmp_path / "chunks.json") == pages
+    (tmp_path / "chunks.json").write_text('{"format": 1, "pages": {"zz": 3}}')
+    assert load_chunks(tmp_path / "chunks.json") == {}
+    assert "ignoring unreadable chunk cache" in caplog.text

@@ -14,7 +14,7 @@ from typing import Any
 
 from .. import __version__
 from ..atomic import write_atomic
-from ..index_format import ASSET_DIR, FORMAT_VERSION, MANIFEST, compress, hashed_name
+from ..index_format import ASSET_DIR, FORMAT_VERSION, MANIFEST, hashed_name
 from ..model.spec import ModelSpec, file_sha256
 
 
@@ -29,21 +29,19 @@ def write_index(
     counts: dict[str, int],
     ef_search: int,
     m: int,
-    data: dict[str, tuple[str, bytes]],
+    packed: dict[str, tuple[str, bytes]],
     ship_model: bool,
-    level: int = 19,
 ) -> dict[str, Any]:
-    """Write ``data`` (kind → (extension, raw bytes)) compressed, then the manifest."""
+    """Write ``packed`` (kind → (extension, zstd-compressed bytes)), then the manifest."""
     out = asset_dir(site_dir)
     out.mkdir(parents=True, exist_ok=True)
     files: dict[str, str] = {}
     sizes: dict[str, int] = {}
-    for kind, (ext, raw) in data.items():
-        packed = compress(raw, level)
-        name = hashed_name(kind, ext + ".zst", packed)
+    for kind, (ext, data) in packed.items():
+        name = hashed_name(kind, ext + ".zst", data)
         if not (out / name).exists():
-            write_atomic(out / name, packed)
-        files[kind], sizes[kind] = name, len(packed)
+            write_atomic(out / name, data)
+        files[kind], sizes[kind] = name, len(data)
     model: dict[str, Any] = {
         "name": spec.name,
         "fingerprint": spec.fingerprint,
@@ -66,7 +64,7 @@ def write_index(
         "bytes": sizes,
     }
     write_atomic(out / MANIFEST, json.dumps(manifest, indent=1).encode())
-    _remove_stale(out, kinds=(*data, "model", "tokenizer"), live={*files.values(), model.get("onnx"), model.get("tokenizer")})
+    _remove_stale(out, kinds=(*packed, "model", "tokenizer"), live={*files.values(), model.get("onnx"), model.get("tokenizer")})
     return manifest
 
 
