@@ -39,5 +39,7 @@ test: setup js chromium
 test-long: setup js
 	HYPOTHESIS_PROFILE=long $(PY) -m pytest -q tests -k properties
 
+## Benchmarks: figures and ratios against baselines run alongside (torch CPU, sentence-transformers)
 bench: setup js chromium
+	$(VENV)/bin/pip install -q -e '.[bench]'
 	$(PY) -m bench
