@@ -106,7 +106,8 @@ def test_killed_builds_leave_a_whole_site_and_keep_their_work(tmp_path):
     assert assert_site_index_is_whole(site) == baseline
     checkpointed = sum(len(decode_pack(p.read_bytes())[0]) for p in segments.glob("*.bin"))
     kept = len(decode_pack((cache / "vectors.bin").read_bytes())[0])
-    assert 0 < checkpointed < total - kept
+    # Usually part of the work; on a fast machine the first checkpoint can be the last one.
+    assert 0 < checkpointed <= total - kept
 
     # The rebuild embeds only what the killed build had not checkpointed.
     done, reused = embedded(run(site))
