@@ -113,7 +113,7 @@ def chunks_of(site: Path) -> list[Chunk]:
 
     tokens = TokenCounter(Tokenizer.from_file(str(spec.tokenizer_path)))
     settings = pipeline._effective_chunk_settings(ChunkSettings(), spec, tokens)
-    return pipeline._chunk_pages(collect_pages(site), settings, tokens, pipeline.BuildReport())
+    return pipeline._chunk_pages(collect_pages(site), settings, spec, tokens, pipeline.BuildReport(), cache_dir=None)
 
 
 def docs_chunks(count: int, work: Path = WORK) -> list[Chunk]:
