@@ -87,9 +87,7 @@ def build_index(settings: BuildSettings, embed: bool = True) -> BuildReport:
     started = time.perf_counter()
     report = BuildReport()
     spec = resolve_model(settings.model)
-    from tokenizers import Tokenizer
-
-    tokens = TokenCounter(Tokenizer.from_file(str(spec.tokenizer_path)))
+    tokens = _token_counter(spec.tokenizer_path)
     chunk_settings = _effective_chunk_settings(settings.chunk, spec, tokens)
     pages = collect_pages(settings.site_dir, settings.exclude)
     chunks = _chunk_pages(pages, chunk_settings, spec, tokens, report, settings.cache_dir if embed else None)
@@ -118,6 +116,12 @@ def build_index(settings: BuildSettings, embed: bool = True) -> BuildReport:
     report.index_bytes = _emit(settings, spec, chunks, keys, vectors)
     report.seconds = time.perf_counter() - started
     return report
+
+
+@functools.lru_cache(maxsize=2)
+def _token_counter(tokenizer_path: Path) -> TokenCounter:
+    """One counter per tokenizer, kept across the rebuilds of `mkdocs serve`."""
+    return TokenCounter.from_file(tokenizer_path)
 
 
 def _effective_chunk_settings(chunk: ChunkSettings, spec: ModelSpec, tokens: TokenCounter) -> ChunkSettings:

@@ -8,6 +8,7 @@ re-counting text they have already measured.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 
 from tokenizers import Encoding, Tokenizer
@@ -19,7 +20,17 @@ class TokenCounter:
     def __init__(self, tokenizer: Tokenizer) -> None:
         # A copy, so that turning truncation and padding off (the model's
         # tokenizer.json may have both) does not change the caller's tokenizer.
-        self._tok = Tokenizer.from_str(tokenizer.to_str())
+        self._use(Tokenizer.from_str(tokenizer.to_str()))
+
+    @classmethod
+    def from_file(cls, path: str | os.PathLike) -> TokenCounter:
+        """A counter over a ``tokenizer.json`` that nobody else holds, so no copy is made."""
+        counter = cls.__new__(cls)
+        counter._use(Tokenizer.from_file(str(path)))
+        return counter
+
+    def _use(self, tokenizer: Tokenizer) -> None:
+        self._tok = tokenizer
         self._tok.no_truncation()
         self._tok.no_padding()
         self.specials = len(self._tok.encode("").ids)

@@ -11,7 +11,7 @@ import json
 import math
 from typing import Any
 
-from mkdocs_embed.errors import EmbedError
+from mkdocs_embed.index_format import FormatError
 from mkdocs_embed.search.analyze import Analyzer
 
 SUPPORTED_VERSION = 1
@@ -23,9 +23,9 @@ class LexicalIndex:
 
     def __init__(self, asset: dict[str, Any]) -> None:
         if not isinstance(asset, dict):
-            raise EmbedError("lexical index is not a JSON object; rebuild the site")
+            raise FormatError("lexical index is not a JSON object; rebuild the site")
         if asset.get("version") != SUPPORTED_VERSION:
-            raise EmbedError(
+            raise FormatError(
                 f"lexical index version {asset.get('version')!r} is not supported "
                 f"(this reader knows {SUPPORTED_VERSION}); rebuild the site"
             )
@@ -40,7 +40,7 @@ class LexicalIndex:
             self._postings: list[list[int]] = asset["postings"]
             _check_numbers(self)
         except (KeyError, TypeError, ValueError, OverflowError) as e:
-            raise EmbedError(f"lexical index is malformed ({e}); rebuild the site") from None
+            raise FormatError(f"lexical index is malformed ({e}); rebuild the site") from None
         n = len(self.lengths)
         avgdl = (sum(self.lengths) / n) if n else 1.0
         if avgdl == 0:
@@ -54,7 +54,7 @@ class LexicalIndex:
         try:
             return cls(json.loads(data))
         except (ValueError, RecursionError) as e:  # UnicodeDecodeError is a ValueError
-            raise EmbedError(f"lexical index is not valid JSON ({e}); rebuild the site") from None
+            raise FormatError(f"lexical index is not valid JSON ({e}); rebuild the site") from None
 
     def idf(self, df: int) -> float:
         n = len(self.lengths)
