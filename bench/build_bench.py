@@ -1,6 +1,7 @@
 """Whole-build cost of the plugin: plain `mkdocs build` against a build with `- embed`.
 
     .venv/bin/python bench/build_bench.py [--repeats 5] [--pages 160] [--big-chunks 10000] [--skip-big]
+        [--work DIR]
 
 For the example site and for a generated site of real docs paragraphs
 (bench/corpus.py), each a real `mkdocs build` in a child process:
@@ -146,9 +147,9 @@ def bench_site(name: str, project: Path, repeats: int) -> dict[str, float]:
     return result
 
 
-def bench_peak_rss(chunks: int) -> tuple[int, Run, Run]:
+def bench_peak_rss(chunks: int, work: Path = WORK) -> tuple[int, Run, Run]:
     """Peak RSS of a cold and of a warm build of a site of about ``chunks`` chunks."""
-    project = generated_project(WORK / "big" / "project", pages=max(1, chunks // 8), sections=8, seed=2)
+    project = generated_project(work / "big" / "project", pages=max(1, chunks // 8), sections=8, seed=2)
     site, cache = project / "site", project.parent / "cache"
     clear_cache(cache)
     cold = build(project / "mkdocs.yml", site)
@@ -162,11 +163,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", type=int, default=160)
     parser.add_argument("--big-chunks", type=int, default=10_000)
     parser.add_argument("--skip-big", action="store_true", help="skip the peak-RSS build (minutes of embedding)")
+    parser.add_argument("--work", type=Path, default=WORK, help=f"folder for the projects and caches (default {WORK})")
     args = parser.parse_args(argv)
     results = {
-        "example-site": bench_site("example-site", example_project(WORK / "example" / "project"), args.repeats),
+        "example-site": bench_site("example-site", example_project(args.work / "example" / "project"), args.repeats),
         f"generated ({args.pages} pages)": bench_site(
-            "generated", generated_project(WORK / "generated" / "project", args.pages), args.repeats),
+            "generated", generated_project(args.work / "generated" / "project", args.pages), args.repeats),
     }
     print(f"\nmedians of {args.repeats} rounds; overhead = median of per-round ratios to the plain build")
     print(f"{'site':22} {'pages':>5} {'chunks':>6} {'plain s':>8} {'cold s':>8} {'warm s':>7} {'edit s':>7} "
@@ -175,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name:22} {r['pages']:5d} {r['chunks']:6d} {r['plain']:8.2f} {r['cold']:8.1f} {r['warm']:7.2f} "
               f"{r['edit']:7.2f} {r['warm/plain']:10.2f} {r['edit/plain']:10.2f}")
     if not args.skip_big:
-        count, cold, warm = bench_peak_rss(args.big_chunks)
+        count, cold, warm = bench_peak_rss(args.big_chunks, args.work)
         print(f"\n{count} chunks: cold build {cold.seconds:.0f} s, peak RSS {cold.peak_rss_mb:.0f} MB; "
               f"warm build {warm.seconds:.1f} s, peak RSS {warm.peak_rss_mb:.0f} MB")
     return 0
