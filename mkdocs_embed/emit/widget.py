@@ -138,7 +138,8 @@ def inject(html_text: str, tags: str) -> str:
     Idempotent: a block this module injected earlier is replaced, not repeated,
     so indexing a site twice, or after an upgrade, leaves one current copy.
     """
-    html_text = _BLOCK.sub("", html_text)
+    if _BEGIN in html_text:
+        html_text = _BLOCK.sub("", html_text)
     if tags in html_text:
         return html_text
     head = re.search(r"</head\s*>", html_text, re.IGNORECASE)
