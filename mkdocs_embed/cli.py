@@ -53,6 +53,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _index(args: argparse.Namespace) -> int:
+    from .filehash import remember_in
     from .pipeline import build_index
     from .settings import BuildSettings, ModelSettings
 
@@ -65,6 +66,7 @@ def _index(args: argparse.Namespace) -> int:
         model=ModelSettings(name=args.model),
         exclude=tuple(args.exclude),
     )
+    remember_in(settings.cache_dir)
     report = build_index(settings)
     log.info(report.summary())
     log.info(report.cost_line(settings.price_per_million))

@@ -10,6 +10,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.pages import Page
 
+from . import filehash
 from .collect.pages import EXCLUDE_META
 from .config import EmbedConfig
 from .emit import widget
@@ -18,6 +19,7 @@ from .index_format import ASSET_DIR
 from .log import log
 from .pipeline import build_index
 from .search.analyze import BROWSER_LANGUAGES
+from .settings import BuildSettings
 
 _SEARCH_EXCLUDE = re.compile(r"(?<![\w-])data-search-exclude\b")
 
@@ -44,6 +46,9 @@ class EmbedPlugin(BasePlugin[EmbedConfig]):
         return config
 
     def on_env(self, env, *, config: MkDocsConfig, files):
+        cache_dir = self._settings(config).cache_dir if self._embeds() else None  # text-only builds leave it alone
+        if cache_dir is not None:
+            filehash.remember_in(cache_dir)
         if self.config.widget:
             try:
                 self.widget_files = widget.install_widget(
@@ -74,14 +79,21 @@ class EmbedPlugin(BasePlugin[EmbedConfig]):
         return widget.inject(output, tags) if tags else output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        settings = self.config.build_settings(config.site_dir, config.config_file_path, self.command == "serve")
+        settings = self._settings(config)
         try:
-            report = build_index(settings, embed=self.command != "serve" or self.config.serve)
+            report = build_index(settings, embed=self._embeds())
         except EmbedError as exc:
             raise PluginError(f"embed: {exc}") from exc
         log.info(report.summary())
         if not report.text_only:
             log.info(report.cost_line(settings.price_per_million))
+
+    def _settings(self, config: MkDocsConfig) -> BuildSettings:
+        return self.config.build_settings(config.site_dir, config.config_file_path, self.command == "serve")
+
+    def _embeds(self) -> bool:
+        """Whether this build embeds; `serve: false` reloads write a text-only index."""
+        return self.command != "serve" or self.config.serve
 
     def _widget_options(self) -> widget.WidgetOptions:
         return widget.WidgetOptions(

@@ -5,8 +5,12 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property
 from pathlib import Path
+
+from ..filehash import file_sha256
+
+__all__ = ["POOLINGS", "ModelSpec", "file_sha256"]
 
 POOLINGS = ("mean", "cls")
 
@@ -40,19 +44,3 @@ class ModelSpec:
         }
         digest.update(json.dumps(settings, sort_keys=True).encode())
         return digest.hexdigest()[:16]
-
-
-def file_sha256(path: Path) -> str:
-    """SHA-256 of a file; remembered while its size and mtime stay, as loading a model needs it several times."""
-    stat = Path(path).stat()
-    return _sha256(str(path), stat.st_size, stat.st_mtime_ns)
-
-
-@lru_cache(maxsize=32)
-def _sha256(path: str, _size: int, _mtime_ns: int) -> str:
-    """Read in blocks so large weights don't sit in memory twice."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
