@@ -10,10 +10,13 @@ import contextlib
 import errno
 import fcntl
 import os
+import secrets
+import shutil
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from .errors import EmbedError
 from .log import log
@@ -31,6 +34,41 @@ _MODE = _file_mode()
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a synced temporary file and a rename."""
+    _replace_with(path, lambda fh: fh.write(data))
+
+
+def copy_atomic(source: Path, path: Path) -> None:
+    """Copy the file ``source`` to ``path`` as :func:`write_atomic` writes, without holding it in memory."""
+    def fill(fh: BinaryIO) -> None:
+        with open(source, "rb") as src:
+            shutil.copyfileobj(src, fh, 1 << 20)
+
+    _replace_with(path, fill)
+
+
+def link_or_copy(source: Path, path: Path) -> None:
+    """Put ``source`` at ``path`` as a hard link, or as a copy where the filesystem refuses links.
+
+    A link costs nothing whatever the file's size, so suits large files that
+    nobody rewrites in place: a write through one name changes the other.
+    """
+    tmp = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        os.link(source, tmp)
+    except OSError:  # another filesystem, links forbidden or not supported: EXDEV, EPERM, EMLINK, ENOTSUP...
+        copy_atomic(source, path)
+        return
+    try:
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise EmbedError(_describe_os_error(exc, path)) from exc
+    finally:  # rename() leaves both names when they are links to one file already
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+
+
+def _replace_with(path: Path, fill: Callable[[BinaryIO], object]) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -39,7 +77,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     try:
         os.fchmod(fd, _MODE)
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            fill(fh)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)

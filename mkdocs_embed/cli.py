@@ -74,7 +74,7 @@ def _index(args: argparse.Namespace) -> int:
         from .emit.site_widget import add_widget_to_site
         from .emit.widget import WidgetOptions
 
-        pages = add_widget_to_site(site_dir, WidgetOptions(placeholder=args.placeholder))
+        pages = add_widget_to_site(site_dir, WidgetOptions(placeholder=args.placeholder), settings.cache_dir)
         log.info("embed: added the search widget to %d pages", pages)
     return 0
 

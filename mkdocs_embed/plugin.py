@@ -52,7 +52,7 @@ class EmbedPlugin(BasePlugin[EmbedConfig]):
         if self.config.widget:
             try:
                 self.widget_files = widget.install_widget(
-                    _asset_dir(config), include_runtime=self.config.runtime_url is None
+                    _asset_dir(config), include_runtime=self.config.runtime_url is None, cache_dir=cache_dir,
                 )
             except EmbedError as exc:
                 raise PluginError(f"embed: {exc}") from exc

@@ -1,4 +1,4 @@
-"""What keeps a no-change rebuild cheap: remembered file hashes."""
+"""What keeps a no-change rebuild cheap: remembered file hashes, hard-linked big files."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 
 from mkdocs_embed import filehash
+from mkdocs_embed.emit import shipped, widget
+from mkdocs_embed.index_format import ASSET_DIR
 
 
 @pytest.fixture(autouse=True)
@@ -70,3 +72,63 @@ def test_a_damaged_hash_file_is_ignored_with_a_warning(tmp_path, caplog):
         assert filehash.file_sha256(data) == _sha(data)
     assert "ignoring unreadable file hashes" in caplog.text
     assert json.loads((cache / filehash.FILE).read_text())["format"] == 1  # rewritten whole
+
+
+def test_a_placed_file_is_a_link_to_the_caches_copy_not_to_the_source(tmp_path):
+    source = tmp_path / "pkg" / "runtime.wasm"
+    source.parent.mkdir()
+    source.write_bytes(os.urandom(1 << 16))
+    target = tmp_path / "site" / "runtime.abc.wasm"
+    shipped.place(source, target, tmp_path / "cache")
+    (copy,) = (tmp_path / "cache" / shipped.STORE).iterdir()
+    assert target.read_bytes() == source.read_bytes()
+    assert target.stat().st_ino == copy.stat().st_ino != source.stat().st_ino
+
+
+def test_a_write_through_a_site_link_spares_the_source_and_the_next_build(tmp_path):
+    source = tmp_path / "pkg" / "model.onnx"
+    source.parent.mkdir()
+    original = os.urandom(1 << 16)
+    source.write_bytes(original)
+    cache = tmp_path / "cache"
+    first = tmp_path / "site1" / "model.onnx"
+    shipped.place(source, first, cache)
+    with open(first, "r+b") as fh:  # a post-processor rewriting a site file in place
+        fh.write(b"minified!")
+    second = tmp_path / "site2" / "model.onnx"
+    shipped.place(source, second, cache)
+    assert source.read_bytes() == original
+    assert second.read_bytes() == original
+    assert len(list((cache / shipped.STORE).iterdir())) == 1
+
+
+def test_a_placed_file_is_copied_where_links_cannot_reach(tmp_path):
+    other = Path("/dev/shm")
+    if not other.is_dir() or other.stat().st_dev == tmp_path.stat().st_dev:
+        pytest.skip("needs a second filesystem (/dev/shm)")
+    source = tmp_path / "runtime.wasm"
+    source.write_bytes(b"wasm bytes")
+    site = other / f"mkdocs-embed-test-{os.getpid()}"
+    try:
+        shipped.place(source, site / "runtime.wasm", tmp_path / "cache")
+        assert (site / "runtime.wasm").read_bytes() == b"wasm bytes"
+        assert (site / "runtime.wasm").stat().st_nlink == 1
+    finally:
+        for child in site.glob("*"):
+            child.unlink()
+        site.rmdir()
+
+
+def test_the_widget_gets_the_same_names_linked_or_copied(tmp_path):
+    copied = widget.install_widget(tmp_path / "a")
+    linked = widget.install_widget(tmp_path / "b", cache_dir=tmp_path / "cache")
+    assert copied == linked
+    for name in linked.values():
+        assert (tmp_path / "b" / name).read_bytes() == (tmp_path / "a" / name).read_bytes()
+        assert (tmp_path / "b" / name).stat().st_nlink == 2
+
+
+def test_a_built_site_links_the_runtime_from_the_cache(example_project):
+    store = {p.stat().st_ino for p in (example_project.cache / shipped.STORE).iterdir()}
+    (runtime,) = (example_project.site / ASSET_DIR).glob("*.wasm")
+    assert runtime.stat().st_ino in store

@@ -15,9 +15,10 @@ from ..log import log
 from .widget import WidgetOptions, head_tags, inject, install_widget
 
 
-def add_widget_to_site(site_dir: Path, options: WidgetOptions) -> int:
-    """Install the bundle and put its tags into each HTML page; returns how many changed."""
-    files = install_widget(site_dir / ASSET_DIR, include_runtime=options.runtime_url is None)
+def add_widget_to_site(site_dir: Path, options: WidgetOptions, cache_dir: Path | None = None) -> int:
+    """Install the bundle (linked from ``cache_dir`` where given) and put its tags into each HTML page;
+    returns how many pages changed."""
+    files = install_widget(site_dir / ASSET_DIR, include_runtime=options.runtime_url is None, cache_dir=cache_dir)
     changed = 0
     for rel in html_files(site_dir):
         if rel.startswith(ASSET_DIR + "/"):

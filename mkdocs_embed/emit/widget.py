@@ -7,16 +7,16 @@ content-hashed names, like the index files, so hosts may cache them forever.
 
 from __future__ import annotations
 
-import hashlib
 import html
 import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..atomic import write_atomic
 from ..errors import EmbedError
+from ..filehash import file_sha256
 from ..index_format import ASSET_DIR
+from .shipped import place
 
 BUNDLE_DIR = Path(__file__).resolve().parent.parent / "assets"
 RUNTIME_FILE = "ort-wasm-simd-threaded.wasm"
@@ -54,29 +54,32 @@ def _bundle_files(bundle_dir: Path) -> list[str]:
     return files
 
 
-def _hashed(name: str, data: bytes) -> str:
+def _hashed(name: str, sha256: str) -> str:
     """``widget.js`` → ``widget.<12 hex>.js``, the index format's naming."""
     stem, dot, ext = name.partition(".")
-    return f"{stem}.{hashlib.sha256(data).hexdigest()[:12]}{dot}{ext}"
+    return f"{stem}.{sha256[:12]}{dot}{ext}"
 
 
-def install_widget(out_dir: Path, include_runtime: bool = True, bundle_dir: Path = BUNDLE_DIR) -> dict[str, str]:
-    """Copy the bundle into ``out_dir`` (``site/assets/mkdocs-embed/``) under hashed names.
+def install_widget(
+    out_dir: Path, include_runtime: bool = True, bundle_dir: Path = BUNDLE_DIR, cache_dir: Path | None = None,
+) -> dict[str, str]:
+    """Put the bundle into ``out_dir`` (``site/assets/mkdocs-embed/``) under hashed names.
 
     Returns logical name → file name, which :func:`head_tags` needs. With
     ``include_runtime=False`` (the runtime is loaded from ``runtime_url``) the
-    14 MB onnxruntime wasm is left out. Older copies of the same files go, so
-    re-indexing a site does not pile them up.
+    14 MB onnxruntime wasm is left out. Files are hard links to copies in
+    ``cache_dir`` where it is given (see :mod:`.shipped`), else copies. Older
+    copies of the same files go, so re-indexing a site does not pile them up.
     """
     out_dir = Path(out_dir)
     names: dict[str, str] = {}
     for logical in _bundle_files(bundle_dir):
         if logical == RUNTIME_FILE and not include_runtime:
             continue
-        data = (bundle_dir / logical).read_bytes()
-        name = _hashed(logical, data)
+        source = bundle_dir / logical
+        name = _hashed(logical, file_sha256(source))
         if not (out_dir / name).is_file():
-            write_atomic(out_dir / name, data)
+            place(source, out_dir / name, cache_dir)
         _remove_older(out_dir, logical, keep=name)
         names[logical] = name
     return names

@@ -1,0 +1,49 @@
+"""Put large files that never change (onnxruntime's wasm, the model) into a site by hard link.
+
+MkDocs empties the site folder before every build, so these tens of MB
+would be copied again on each rebuild; a link costs nothing. Links are made
+to a copy that the cache folder owns, never to the installed package's
+file: a tool that rewrites a site file in place writes through the link,
+and would otherwise damage the installation. A copy damaged that way shows
+a changed stat, is hashed again, and is replaced.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..atomic import copy_atomic, link_or_copy
+from ..errors import EmbedError
+from ..filehash import file_sha256
+from ..log import log
+
+STORE = "site-files"
+"""Folder in the cache folder that holds the copies sites link to."""
+
+
+def place(source: Path, target: Path, cache_dir: Path | None) -> None:
+    """Make ``target`` a file with ``source``'s bytes: a link to the cache's copy where possible, else a copy."""
+    if cache_dir is not None:
+        try:
+            source = owned_copy(source, cache_dir / STORE)
+        except EmbedError as exc:  # a read-only cache folder costs a copy, not the build
+            log.debug("embed: copying %s: %s", source.name, exc)
+    link_or_copy(source, target)
+
+
+def owned_copy(source: Path, store: Path) -> Path:
+    """A copy of ``source`` in ``store``, named by its content, made once and re-made when damaged."""
+    digest = file_sha256(source)
+    copy = store / f"{digest[:16]}.{source.name}"
+    try:
+        if file_sha256(copy) == digest:
+            return copy
+    except OSError:
+        pass  # not there yet
+    copy_atomic(source, copy)
+    earlier = re.compile(r"[0-9a-f]{16}\." + re.escape(source.name))
+    for stale in store.iterdir():  # copies of this file's earlier versions
+        if stale != copy and earlier.fullmatch(stale.name):
+            stale.unlink(missing_ok=True)
+    return copy
