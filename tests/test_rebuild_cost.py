@@ -1,4 +1,4 @@
-"""What keeps a no-change rebuild cheap: remembered file hashes, hard-linked big files."""
+"""What keeps a no-change rebuild cheap: remembered file hashes, hard-linked big files, a lazy tokenizer."""
 
 from __future__ import annotations
 
@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 
 from mkdocs_embed import filehash
+from mkdocs_embed.chunk import TokenCounter
 from mkdocs_embed.emit import shipped, widget
+from mkdocs_embed.errors import EmbedError
 from mkdocs_embed.index_format import ASSET_DIR
 
 
@@ -132,3 +134,11 @@ def test_a_built_site_links_the_runtime_from_the_cache(example_project):
     store = {p.stat().st_ino for p in (example_project.cache / shipped.STORE).iterdir()}
     (runtime,) = (example_project.site / ASSET_DIR).glob("*.wasm")
     assert runtime.stat().st_ino in store
+
+
+def test_the_tokenizer_is_read_at_the_first_count(tmp_path):
+    damaged = tmp_path / "tokenizer.json"
+    damaged.write_text("{not json")
+    counter = TokenCounter.from_file(damaged)  # a rebuild that chunks nothing never reads it
+    with pytest.raises(EmbedError, match="cannot read the tokenizer"):
+        counter.count("hello")

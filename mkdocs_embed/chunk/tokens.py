@@ -9,9 +9,14 @@ re-counting text they have already measured.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import cached_property
+from typing import TYPE_CHECKING
 
-from tokenizers import Encoding, Tokenizer
+from ..errors import EmbedError
+
+if TYPE_CHECKING:
+    from tokenizers import Encoding, Tokenizer
 
 
 class TokenCounter:
@@ -20,21 +25,33 @@ class TokenCounter:
     def __init__(self, tokenizer: Tokenizer) -> None:
         # A copy, so that turning truncation and padding off (the model's
         # tokenizer.json may have both) does not change the caller's tokenizer.
-        self._use(Tokenizer.from_str(tokenizer.to_str()))
+        from tokenizers import Tokenizer
+
+        copy = Tokenizer.from_str(tokenizer.to_str())
+        self._load: Callable[[], Tokenizer] = lambda: copy
 
     @classmethod
     def from_file(cls, path: str | os.PathLike) -> TokenCounter:
-        """A counter over a ``tokenizer.json`` that nobody else holds, so no copy is made."""
+        """A counter over a ``tokenizer.json`` that nobody else holds, so no copy is made.
+
+        The file is read at the first count: a rebuild whose pages are all
+        chunked already never needs it, and reading it is tens of ms.
+        """
         counter = cls.__new__(cls)
-        counter._use(Tokenizer.from_file(str(path)))
+        counter._load = lambda: _read(path)
         return counter
 
-    def _use(self, tokenizer: Tokenizer) -> None:
-        self._tok = tokenizer
-        self._tok.no_truncation()
-        self._tok.no_padding()
-        self.specials = len(self._tok.encode("").ids)
+    @cached_property
+    def _tok(self) -> Tokenizer:
+        tokenizer = self._load()
+        tokenizer.no_truncation()
+        tokenizer.no_padding()
+        return tokenizer
+
+    @cached_property
+    def specials(self) -> int:
         """Tokens the tokenizer adds to every text ([CLS] and [SEP] for BERT)."""
+        return len(self._tok.encode("").ids)
 
     def count(self, text: str) -> int:
         """Tokens of ``text``, special tokens included."""
@@ -125,3 +142,12 @@ def _word_starts(enc: Encoding) -> list[bool]:
     """For each token, whether it begins a word (so a cut before it is clean)."""
     words = enc.word_ids
     return [i == 0 or w is None or w != words[i - 1] for i, w in enumerate(words)]
+
+
+def _read(path: str | os.PathLike) -> Tokenizer:
+    from tokenizers import Tokenizer
+
+    try:
+        return Tokenizer.from_file(str(path))
+    except Exception as exc:  # the Rust side raises plain Exception for a missing or damaged file
+        raise EmbedError(f"cannot read the tokenizer {path}: {exc}") from exc
