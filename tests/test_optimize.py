@@ -50,6 +50,14 @@ def test_the_build_model_is_a_prepared_variant_with_its_own_key(spec, prepared):
     assert prepared.key_fingerprint != spec.fingerprint
 
 
+def test_the_build_model_computes_attention_and_matrix_products_in_int8(prepared):
+    import onnx
+
+    ops = {node.op_type for node in onnx.load(str(prepared.onnx_path)).graph.node}
+    assert {"QAttention", "MatMulInteger"} <= ops
+    assert not ops & {"Softmax", "MatMul"}, "every attention fused, every product quantised"
+
+
 def test_optimised_vectors_agree_with_the_shipped_models_on_real_text(spec, prepared):
     """The browser embeds queries with the shipped model; the build's chunk vectors must match it."""
     shipped, optimised = Encoder(spec), Encoder(spec, onnx_path=prepared.onnx_path)

@@ -2,9 +2,11 @@
 
 The shipped default model stores int8 *weights* that onnxruntime expands to
 fp32 when it loads them, so it computes in fp32. For the build we derive a
-variant that really computes in int8: fold the weights to fp32, fuse
-LayerNorm/GELU with onnxruntime's transformer optimiser, then quantise the
-MatMuls dynamically, per channel. Its vectors differ slightly from the
+variant that really computes in int8: fold the weights to fp32, fuse each
+attention into one ``Attention`` node (fuse.py: the optimiser doesn't
+recognise the dynamo export's attention), fuse LayerNorm/GELU with
+onnxruntime's transformer optimiser, then quantise the MatMuls and
+Attentions dynamically, per channel. Its vectors differ slightly from the
 shipped model's (cosine ≥ 0.99, checked in tests/test_optimize.py), so the
 variant is part of every cache key; the browser keeps the shipped model.
 """
@@ -23,7 +25,7 @@ from ..atomic import write_atomic
 from ..log import log
 from ..model.spec import ModelSpec
 
-VARIANT = "int8pc-v1"
+VARIANT = "int8pc-attn-v2"
 """Names the recipe below; change it whenever the recipe changes, so vectors are re-embedded."""
 _FAILED = ".failed"
 MIN_COSINE = 0.99
@@ -80,18 +82,24 @@ def prepare(onnx_path: Path) -> bytes:
     from onnxruntime.quantization import QuantType, quantize_dynamic
     from onnxruntime.transformers import optimizer
 
+    from .fuse import fuse_attention_file
+
     with tempfile.TemporaryDirectory(prefix="mkdocs-embed-") as tmp:
-        folded, fused, quantised = (Path(tmp) / name for name in ("folded.onnx", "fused.onnx", "int8.onnx"))
+        folded, attention, fused, quantised = (
+            Path(tmp) / name for name in ("folded.onnx", "attention.onnx", "fused.onnx", "int8.onnx")
+        )
         _fold_constants(onnx_path, folded)
+        fuse_attention_file(folded, attention)
         with _quiet("onnxruntime.transformers", ""):  # both chat on the root and their own loggers
             # heads and hidden size 0: the optimiser reads them from the graph
             fused_model = optimizer.optimize_model(
-                str(folded), model_type="bert", num_heads=0, hidden_size=0, opt_level=0, use_gpu=False,
+                str(attention), model_type="bert", num_heads=0, hidden_size=0, opt_level=0, use_gpu=False,
             )
             fused_model.save_model_to_file(str(fused))
+            # Attention becomes QAttention: its Q, K and V projections are one int8 product.
             quantize_dynamic(
                 fused, quantised, per_channel=True, reduce_range=False,
-                weight_type=QuantType.QInt8, op_types_to_quantize=["MatMul"],
+                weight_type=QuantType.QInt8, op_types_to_quantize=["MatMul", "Attention"],
             )
         return quantised.read_bytes()
 
