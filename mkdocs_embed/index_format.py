@@ -21,11 +21,15 @@ import zstandard
 from .errors import EmbedError
 from .index.hnsw import Graph
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 ASSET_DIR = "assets/mkdocs-embed"
 MANIFEST = "manifest.json"
-KEY_HEX = 32
-"""Hex digits of the cache key kept per chunk, for reuse by later builds."""
+KEY_BYTES = 16
+"""Bytes of a chunk's cache key, kept per chunk in the ``keys`` file for reuse by later builds."""
+DATA_KINDS = ("chunks", "excerpts", "lexical", "vectors", "graph", "keys")
+"""The data files of an index; a text-only index has the first three."""
+EXCERPTS_PER_FILE = 128
+"""Chunks per excerpts file: a result needs one small file, not every chunk's text."""
 MAX_DECOMPRESSED = 1 << 31
 _FILE_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]*")
 """A data file's name in the manifest: inside the index folder, as the widget requires too."""
@@ -149,11 +153,15 @@ def excerpt(text: str, limit: int) -> str:
 
 
 def encode_chunks(pages: Sequence[tuple[str, str]], chunks: Sequence[dict[str, Any]]) -> bytes:
-    """Column-oriented JSON of pages ``(url, title)`` and chunk records."""
+    """Column-oriented JSON of pages ``(url, title)`` and chunk records (page, anchor, path)."""
     data = {
         "pages": {"url": [u for u, _ in pages], "title": [t for _, t in pages]},
-        "chunks": {col: [c[col] for c in chunks] for col in ("page", "anchor", "path", "text", "key")},
+        "chunks": {col: [c[col] for c in chunks] for col in ("page", "anchor", "path")},
     }
+    return _json_bytes(data)
+
+
+def _json_bytes(data: Any) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
@@ -172,8 +180,7 @@ def decode_chunks(data: bytes, n_expected: int) -> dict[str, Any]:
         n_pages = len(pages["url"])
         _check_column(pages, "url", n_pages, str)
         _check_column(pages, "title", n_pages, str)
-        for col in ("anchor", "text", "key"):
-            _check_column(chunks, col, n_expected, str)
+        _check_column(chunks, "anchor", n_expected, str)
         _check_column(chunks, "path", n_expected, list)
         if any(not isinstance(s, str) for p in chunks["path"] for s in p):
             raise ValueError("a heading path holds a non-string")
@@ -183,6 +190,34 @@ def decode_chunks(data: bytes, n_expected: int) -> dict[str, Any]:
     except (ValueError, KeyError, TypeError) as exc:
         raise FormatError(f"chunks file is damaged ({exc})") from exc
     return raw
+
+
+def excerpt_files(n_chunks: int, per_file: int) -> int:
+    """How many excerpts files an index of ``n_chunks`` chunks has."""
+    return -(-n_chunks // per_file)
+
+
+def encode_excerpts(texts: Sequence[str]) -> list[bytes]:
+    """The excerpts files: JSON lists of ``EXCERPTS_PER_FILE`` excerpts (the last one shorter)."""
+    return [_json_bytes(list(texts[i : i + EXCERPTS_PER_FILE])) for i in range(0, len(texts), EXCERPTS_PER_FILE)]
+
+
+def decode_excerpts(data: bytes, rows: int, what: str) -> list[str]:
+    raw = parse_json(data, what)
+    if not isinstance(raw, list) or len(raw) != rows or any(not isinstance(t, str) for t in raw):
+        raise FormatError(f"{what} is damaged (not a list of {rows} strings)")
+    return raw
+
+
+def encode_keys(keys: Sequence[bytes]) -> bytes:
+    """Each chunk's cache key, back to back."""
+    return b"".join(keys)
+
+
+def decode_keys(data: bytes, n_expected: int) -> list[bytes]:
+    if len(data) != n_expected * KEY_BYTES:
+        raise FormatError(f"keys file has {len(data)} bytes, expected {n_expected * KEY_BYTES}")
+    return [data[i : i + KEY_BYTES] for i in range(0, len(data), KEY_BYTES)]
 
 
 def _check_column(table: dict[str, Any], col: str, rows: int, kind: type) -> None:
@@ -203,21 +238,33 @@ def check_manifest(raw: Any) -> dict[str, Any]:
             f"(it reads format {FORMAT_VERSION}); rebuild the site or upgrade mkdocs-embed"
         )
     try:
-        for key in ("chunks", "vectors", "graph") if has_vectors(raw) else ("chunks",):
+        for key in DATA_KINDS if has_vectors(raw) else DATA_KINDS[:3]:
             if key not in raw["files"]:
                 raise KeyError(f"files.{key}")
         for key, name in raw["files"].items():
-            if not isinstance(name, str) or not _FILE_NAME.fullmatch(name):
-                raise KeyError(f"files.{key}")
+            for one in name if key == "excerpts" and isinstance(name, list) else [name]:
+                if not isinstance(one, str) or not _FILE_NAME.fullmatch(one):
+                    raise KeyError(f"files.{key}")
         for section, key in (("counts", "chunks"), ("model", "dims"), ("hnsw", "ef_search")):
             value = raw[section][key]
             if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**32:
                 raise KeyError(f"{section}.{key}")
+        per_file = raw["excerpts_per_file"]
+        if isinstance(per_file, bool) or not isinstance(per_file, int) or not 0 < per_file < 2**32:
+            raise KeyError("excerpts_per_file")
+        excerpts = raw["files"]["excerpts"]
+        if not isinstance(excerpts, list) or len(excerpts) != excerpt_files(raw["counts"]["chunks"], per_file):
+            raise KeyError("files.excerpts")
     except (KeyError, TypeError, AttributeError) as exc:
         raise FormatError(f"manifest.json lacks a valid {exc}") from exc
     if not has_vectors(raw) and ("graph" in raw["files"] or int(raw["model"]["dims"]) != 0):
         raise FormatError("manifest.json has no vectors file, yet a graph or non-zero model.dims")
     return raw
+
+
+def data_files(manifest: dict[str, Any]) -> list[str]:
+    """Every data file a checked manifest names, excerpts files included."""
+    return [name for value in manifest["files"].values() for name in (value if isinstance(value, list) else [value])]
 
 
 def has_vectors(manifest: dict[str, Any]) -> bool:

@@ -27,7 +27,16 @@ from .errors import EmbedError
 from .index import hnsw
 from .index.lexical import build_lexical
 from .index.quantize import quantize
-from .index_format import KEY_HEX, compress, encode_chunks, encode_graph, encode_vectors, excerpt
+from .index_format import (
+    EXCERPTS_PER_FILE,
+    compress,
+    encode_chunks,
+    encode_excerpts,
+    encode_graph,
+    encode_keys,
+    encode_vectors,
+    excerpt,
+)
 from .log import log
 from .memo import RebuildMemo
 from .model import ModelSpec, resolve_model
@@ -227,40 +236,41 @@ def _emit(
     page_index: dict[str, int] = {}
     pages: list[tuple[str, str]] = []
     records = []
-    for chunk, key in zip(chunks, keys):
+    for chunk in chunks:
         if chunk.url not in page_index:
             page_index[chunk.url] = len(pages)
             pages.append((chunk.url, chunk.title))
-        records.append({
-            "page": page_index[chunk.url],
-            "anchor": chunk.anchor,
-            "path": list(chunk.path),
-            "text": excerpt(chunk.text, settings.chunk.excerpt_chars),
-            "key": key.hex()[:KEY_HEX],
-        })
-    data = {"chunks": ("json", encode_chunks(pages, records))}
+        records.append({"page": page_index[chunk.url], "anchor": chunk.anchor, "path": list(chunk.path)})
+    texts = [excerpt(chunk.text, settings.chunk.excerpt_chars) for chunk in chunks]
+    data: dict[str, tuple[str, bytes | list[bytes]]] = {
+        "chunks": ("json", encode_chunks(pages, records)),
+        "excerpts": ("json", encode_excerpts(texts)),
+    }
     dims = vectors.shape[1] if vectors is not None and len(vectors) else 0
     if vectors is not None:
         scales, q = quantize(vectors) if len(vectors) else (np.zeros(0, np.float32), np.zeros((0, dims), np.int8))
         data["vectors"] = ("i8", encode_vectors(scales, q))
+        data["keys"] = ("bin", encode_keys(keys))
         data["graph"] = ("bin", _derived(
             settings, "graph", [vectors.tobytes()],
             lambda: encode_graph(hnsw.build_graph(vectors) if len(vectors) else hnsw.empty_graph()),
         ))
         lexical_inputs = [settings.language.encode(), *(f"{c.path}\0{c.text}".encode() for c in chunks)]
-        data["lexical"] = ("json", _derived(
+        data["lexical"] = ("bin", _derived(
             settings, "lexical", lexical_inputs,
             lambda: build_lexical(chunks, settings.language),
         ))
     else:  # text-only builds leave the cache folder alone
-        data["lexical"] = ("json", build_lexical(chunks, settings.language))
+        data["lexical"] = ("bin", build_lexical(chunks, settings.language))
     level = SERVE_ZSTD_LEVEL if settings.serving else 19
 
-    def pack(kind: str, raw: bytes) -> bytes:
+    def pack(kind: str, raw: bytes | list[bytes]) -> bytes | list[bytes]:
+        parts = raw if isinstance(raw, list) else [raw]
         if vectors is None:
-            return compress(raw, level)
-        # zstd at level 19 is most of a no-change rebuild of a large site
-        return _derived(settings, f"zst{level}-{kind}", [raw], lambda: compress(raw, level))
+            packed = [compress(part, level) for part in parts]
+        else:  # zstd at level 19 is most of a no-change rebuild of a large site
+            packed = _unframe(_derived(settings, f"zst{level}-{kind}", parts, lambda: _frame([compress(p, level) for p in parts])))
+        return packed if isinstance(raw, list) else packed[0]
 
     manifest = write_index(
         settings.site_dir,
@@ -269,10 +279,25 @@ def _emit(
         counts={"pages": len(pages), "chunks": len(records)},
         ef_search=hnsw.EF_SEARCH,
         m=hnsw.M,
+        excerpts_per_file=EXCERPTS_PER_FILE,
         packed={kind: (ext, pack(kind, raw)) for kind, (ext, raw) in data.items()},
         ship_model=settings.ship_model and vectors is not None,
     )
-    return sum(manifest["bytes"].values())
+    return sum(sum(size) if isinstance(size, list) else size for size in manifest["bytes"].values())
+
+
+def _frame(parts: Sequence[bytes]) -> bytes:
+    """Several byte strings as one, for a derived file that holds a list (the excerpts files)."""
+    return b"".join(len(p).to_bytes(4, "little") + p for p in parts)
+
+
+def _unframe(data: bytes) -> list[bytes]:
+    parts, pos = [], 0
+    while pos < len(data):
+        size = int.from_bytes(data[pos : pos + 4], "little")
+        parts.append(data[pos + 4 : pos + 4 + size])
+        pos += 4 + size
+    return parts
 
 
 def _derived(settings: BuildSettings, kind: str, inputs: Sequence[bytes], make: Callable[[], bytes]) -> bytes:

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from mkdocs_embed.index_format import ASSET_DIR
+from mkdocs_embed.index_format import ASSET_DIR, data_files, decode_keys, decompress
 from mkdocs_embed.search.reader import load_index
 from mkdocs_embed.store.cache import decode_pack
 
@@ -35,6 +35,13 @@ def query(site, question: str, *args: str) -> list[str]:
     return result.stdout.splitlines()
 
 
+def keys_of(site) -> list[bytes]:
+    """The deployed cache key of every chunk, by chunk id."""
+    index = load_index(site)
+    name = index.manifest["files"]["keys"]
+    return decode_keys(decompress((index.folder / name).read_bytes(), name), index.manifest["counts"]["chunks"])
+
+
 def test_build_writes_the_index_and_logs_a_summary(example_project):
     log = example_project.build_log
     match = re.search(r"embed: embedded ([\d,]+) chunks, reused ([\d,]+), dropped ([\d,]+)", log)
@@ -42,16 +49,17 @@ def test_build_writes_the_index_and_logs_a_summary(example_project):
     assert int(match.group(1).replace(",", "")) > 100 and match.group(2) == "0"
     assert re.search(r"embed: [\d,]+ tokens embedded in [\d.]+ s; on a hosted API at \$0.02 per million", log)
     manifest = json.loads((example_project.site / ASSET_DIR / "manifest.json").read_text())
-    assert manifest["format"] == 1 and manifest["model"]["dims"] == 384
+    assert manifest["format"] == 2 and manifest["model"]["dims"] == 384
     assert manifest["counts"]["pages"] >= 15
-    for name in manifest["files"].values():
+    for name in data_files(manifest):
         assert (example_project.site / ASSET_DIR / name).is_file()
     assert (example_project.site / ASSET_DIR / manifest["model"]["onnx"]).is_file()
 
 
 def test_index_is_compact(example_project):
     manifest = json.loads((example_project.site / ASSET_DIR / "manifest.json").read_text())
-    per_chunk = sum(manifest["bytes"][k] for k in ("chunks", "vectors", "graph")) / manifest["counts"]["chunks"]
+    sizes = manifest["bytes"]
+    per_chunk = (sizes["chunks"] + sum(sizes["excerpts"]) + sizes["vectors"] + sizes["graph"]) / manifest["counts"]["chunks"]
     assert per_chunk <= 600, f"{per_chunk:.0f} bytes per chunk"
 
 
@@ -75,7 +83,7 @@ def test_excluded_content_stays_out(example_project):
 
 def test_rebuild_after_editing_one_paragraph_embeds_only_that_section(example_project, tmp_path):
     project = example_project.copy(tmp_path / "edited")
-    before = load_index(project.site).chunks
+    before_keys = keys_of(project.site)
     page = project.root / "docs" / "configuration.md"
     text = page.read_text()
     anchor_paragraph = "Where vectors from earlier builds are kept"
@@ -86,8 +94,8 @@ def test_rebuild_after_editing_one_paragraph_embeds_only_that_section(example_pr
     log = project.build()
 
     after = load_index(project.site).chunks
-    old_keys = set(before["chunks"]["key"])
-    changed = [i for i, key in enumerate(after["chunks"]["key"]) if key not in old_keys]
+    old_keys = set(before_keys)
+    changed = [i for i, key in enumerate(keys_of(project.site)) if key not in old_keys]
     assert changed and {after["chunks"]["anchor"][i] for i in changed} == {"cache_dir"}
     assert f"embed: embedded {len(changed)} chunks" in log
     pack_after = dict(zip(*decode_pack((project.cache / "vectors.bin").read_bytes())))

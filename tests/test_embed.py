@@ -81,7 +81,7 @@ def test_switching_optimize_embeds_again_and_the_browser_keeps_the_shipped_model
     assert runs[0].tokens_embedded == runs[1].tokens_embedded > 0
 
 
-DERIVED = ["graph", "lexical", "zst19-chunks", "zst19-graph", "zst19-lexical", "zst19-vectors"]
+DERIVED = ["graph", "lexical", "zst19-chunks", "zst19-excerpts", "zst19-graph", "zst19-keys", "zst19-lexical", "zst19-vectors"]
 """Kinds kept in cache/derived: the graph, the lexical index, and each asset compressed."""
 
 
@@ -102,7 +102,7 @@ def test_no_change_rebuild_writes_the_same_index_and_an_edit_changes_it(tmp_path
     edited = build_index(settings)
     assert edited.embedded >= 1 and edited.reused >= 1  # the untouched page is reused
     changed = {name.split(".")[0] for name in set(_assets(site)) ^ set(first)}
-    assert {"chunks", "vectors", "lexical"} <= changed  # a 4-node graph may keep its links
+    assert {"excerpts", "vectors", "lexical"} <= changed  # a 4-node graph may keep its links
     assert _derived_kinds(tmp_path / "cache") == DERIVED
 
 

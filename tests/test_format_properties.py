@@ -1,7 +1,7 @@
 """Damaged index files: the reader either loads them or says what is wrong, and never crashes later.
 
-Real assets (hnswlib graph, quantised vectors, chunks JSON, lexical index,
-zstd-compressed as the emitter writes them) are truncated, bit-flipped or
+Real assets (hnswlib graph, quantised vectors, chunks and excerpts JSON,
+keys, lexical index, zstd-compressed as the emitter writes them) are truncated, bit-flipped or
 spliced, at the stored (compressed) level and at the decoded level (then
 recompressed, so the damage reaches the decoders behind zstd). Each damaged
 site goes through ``load_index`` and then the searches the CLI runs. The
@@ -33,7 +33,9 @@ from mkdocs_embed.index_format import (
     MANIFEST,
     compress,
     encode_chunks,
+    encode_excerpts,
     encode_graph,
+    encode_keys,
     encode_vectors,
     hashed_name,
 )
@@ -44,7 +46,7 @@ from mkdocs_embed.search.reader import load_index
 N, DIMS = 60, 16
 DEADLINE_S = 10
 """Per example: far above the few milliseconds a load and search take, far below a hang."""
-KINDS = ("chunks", "vectors", "graph", "lexical")
+KINDS = ("chunks", "excerpts", "vectors", "keys", "graph", "lexical")
 QUERIES = ("install with pip", "cache folder", "", "ζ 安装 <script>")
 
 
@@ -66,13 +68,13 @@ def _raw_assets() -> dict[str, bytes]:
         for i in range(N)
     ]
     pages = [(f"page-{p}/", f"Page {p}") for p in range(5)]
-    records = [
-        {"page": i % 5, "anchor": f"section-{i}", "path": list(c.path), "text": c.text, "key": f"{i:032x}"}
-        for i, c in enumerate(chunks)
-    ]
+    records = [{"page": i % 5, "anchor": f"section-{i}", "path": list(c.path)} for i, c in enumerate(chunks)]
+    [excerpts] = encode_excerpts([c.text for c in chunks])  # one file: N is below EXCERPTS_PER_FILE
     return {
         "chunks": encode_chunks(pages, records),
+        "excerpts": excerpts,
         "vectors": encode_vectors(scales, q),
+        "keys": encode_keys([i.to_bytes(16, "little") for i in range(N)]),
         "graph": encode_graph(build_graph(vectors)),
         "lexical": build_lexical(chunks),
     }
@@ -80,12 +82,17 @@ def _raw_assets() -> dict[str, bytes]:
 
 RAW = _raw_assets()
 STORED = {kind: compress(data) for kind, data in RAW.items()}
-EXT = {"chunks": "json.zst", "vectors": "i8.zst", "graph": "bin.zst", "lexical": "json.zst"}
+EXT = {"chunks": "json.zst", "excerpts": "json.zst", "vectors": "i8.zst", "keys": "bin.zst", "graph": "bin.zst", "lexical": "bin.zst"}
 QUERY_VECTORS = np.random.default_rng(8).standard_normal((3, DIMS)).astype(np.float32)
 
 
+def _names(stored: dict[str, bytes]) -> dict[str, str]:
+    return {kind: hashed_name(kind, EXT[kind], data) for kind, data in stored.items()}
+
+
 def _manifest(stored: dict[str, bytes]) -> dict:
-    files = {kind: hashed_name(kind, EXT[kind], data) for kind, data in stored.items()}
+    files: dict = _names(stored)
+    files["excerpts"] = [files["excerpts"]]
     return {
         "format": FORMAT_VERSION,
         "generator": "test",
@@ -93,8 +100,9 @@ def _manifest(stored: dict[str, bytes]) -> dict:
                   "normalize": True, "query_prefix": "", "max_tokens": 256},
         "counts": {"pages": 5, "chunks": N},
         "hnsw": {"m": 16, "ef_search": 64},
+        "excerpts_per_file": 128,
         "files": files,
-        "bytes": {kind: len(data) for kind, data in stored.items()},
+        "bytes": {kind: [len(data)] if kind == "excerpts" else len(data) for kind, data in stored.items()},
     }
 
 
@@ -171,7 +179,7 @@ def _damaged_sites(draw) -> Site:
         raw = json.dumps(manifest).encode()
         damaged = draw(_damaged_json(raw) if draw(st.booleans()) else _damaged_bytes(raw))
         return Site(stored, damaged)
-    level = draw(st.sampled_from(["stored", "decoded", "json"] if target in ("chunks", "lexical") else ["stored", "decoded"]))
+    level = draw(st.sampled_from(["stored", "decoded", "json"] if target in ("chunks", "excerpts") else ["stored", "decoded"]))
     if level == "stored":
         stored[target] = draw(_damaged_bytes(STORED[target]))
     elif level == "decoded":
@@ -196,9 +204,9 @@ def _write(site_dir: Path, site: Site) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for path in folder.iterdir():
         path.unlink()
-    manifest = _manifest(site.stored)
+    names = _names(site.stored)
     for kind, data in site.stored.items():
-        (folder / manifest["files"][kind]).write_bytes(data)
+        (folder / names[kind]).write_bytes(data)
     (folder / MANIFEST).write_bytes(site.manifest)
 
 
@@ -212,14 +220,13 @@ def _load_and_search(site_dir: Path) -> None:
         assert all(0 <= i < n for i, _ in dense)
         for i, score in dense:
             engine._result(i, score)
-    if engine.lexical is not None:
-        for query in QUERIES:
-            for result in engine.search(query, k=10, mode="lexical"):
-                assert 0 <= result.chunk_id < n
-            lexical = [i for i, _ in engine.lexical.search(query, 50)]
-            dense = [i for i, _ in engine.graph.search(QUERY_VECTORS[0], 50)]
-            for i, score in hybrid(query, dense, lexical, paths, engine.lexical.analyzer)[:10]:
-                engine._result(i, score)
+    for query in QUERIES:
+        for result in engine.search(query, k=10, mode="lexical"):
+            assert 0 <= result.chunk_id < n
+        lexical = [i for i, _ in engine.lexical.search(query, 50)]
+        dense = [i for i, _ in engine.graph.search(QUERY_VECTORS[0], 50)]
+        for i, score in hybrid(query, dense, lexical, paths, engine.lexical.analyzer)[:10]:
+            engine._result(i, score)
 
 
 def _check(site: Site) -> None:

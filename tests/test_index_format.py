@@ -8,15 +8,22 @@ import pytest
 from mkdocs_embed.index.hnsw import build_graph
 from mkdocs_embed.index.quantize import dequantize, quantize
 from mkdocs_embed.index_format import (
+    EXCERPTS_PER_FILE,
+    KEY_BYTES,
     FormatError,
     check_manifest,
     decode_chunks,
+    decode_excerpts,
     decode_graph,
+    decode_keys,
     decode_vectors,
     encode_chunks,
+    encode_excerpts,
     encode_graph,
+    encode_keys,
     encode_vectors,
     excerpt,
+    excerpt_files,
 )
 from mkdocs_embed.search.hnsw import GraphSearch
 
@@ -106,8 +113,27 @@ def test_chunks_round_trip_and_damage():
 
 
 def test_unknown_format_version_is_refused_clearly():
-    with pytest.raises(FormatError, match="index format 2 is not supported"):
-        check_manifest({"format": 2})
+    for old_or_new in (1, 3):
+        with pytest.raises(FormatError, match=f"index format {old_or_new} is not supported.*reads format 2"):
+            check_manifest({"format": old_or_new})
+
+
+def test_excerpts_files_round_trip_and_refuse_the_wrong_length():
+    texts = [f"text {i}" for i in range(EXCERPTS_PER_FILE + 3)]
+    files = encode_excerpts(texts)
+    assert len(files) == excerpt_files(len(texts), EXCERPTS_PER_FILE) == 2
+    assert decode_excerpts(files[0], EXCERPTS_PER_FILE, "e0") + decode_excerpts(files[1], 3, "e1") == texts
+    with pytest.raises(FormatError, match="e1 is damaged"):
+        decode_excerpts(files[1], 4, "e1")
+    with pytest.raises(FormatError, match="not valid UTF-8 JSON"):
+        decode_excerpts(files[1][:-1], 3, "e1")
+
+
+def test_keys_round_trip_and_refuse_a_short_file():
+    keys = [bytes([i]) * KEY_BYTES for i in range(3)]
+    assert decode_keys(encode_keys(keys), 3) == keys
+    with pytest.raises(FormatError, match="keys file has 47 bytes"):
+        decode_keys(encode_keys(keys)[:-1], 3)
 
 
 def test_excerpt_cuts_on_a_word_boundary():

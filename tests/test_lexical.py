@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import struct
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,8 @@ import zstandard
 
 from mkdocs_embed.errors import EmbedError
 from mkdocs_embed.index.lexical import build_lexical
+from mkdocs_embed.index.lexical_file import decode_lexical, encode_lexical, varints
+from mkdocs_embed.index_format import FormatError
 from mkdocs_embed.search.analyze import Analyzer
 from mkdocs_embed.search.lexical import LexicalIndex
 
@@ -28,11 +31,11 @@ def fixture_chunks() -> list[Chunk]:
 
 
 def test_fixture_asset_is_what_the_builder_writes_today():
-    assert build_lexical(fixture_chunks()) == (FIXTURE / "lexical.json").read_bytes()
+    assert build_lexical(fixture_chunks()) == (FIXTURE / "lexical.bin").read_bytes()
 
 
 def test_fixture_rankings_are_what_the_reader_returns_today():
-    index = LexicalIndex.from_bytes((FIXTURE / "lexical.json").read_bytes())
+    index = LexicalIndex.from_bytes((FIXTURE / "lexical.bin").read_bytes())
     for case in json.loads((FIXTURE / "queries.json").read_text("utf-8")):
         assert [[i, s] for i, s in index.search(case["query"], 20)] == case["ranking"], case["query"]
 
@@ -107,15 +110,42 @@ def test_empty_chunk_list_builds_and_searches():
     assert LexicalIndex.from_bytes(build_lexical([])).search("anything", 3) == []
 
 
+def _parts(data: bytes) -> tuple[dict, list[int], list[list[int]]]:
+    """A lexical file taken apart, so a test can damage one field and encode it again."""
+    file = decode_lexical(data)
+    return dict(file.header), file.lengths.tolist(), [file.pairs(t) for t in range(len(file.df))]
+
+
+def test_fixture_taken_apart_encodes_to_the_same_bytes():
+    data = (FIXTURE / "lexical.bin").read_bytes()
+    header, lengths, postings = _parts(data)
+    assert encode_lexical(header, lengths, postings) == data
+
+
 def test_bad_assets_are_refused_with_a_message():
-    with pytest.raises(EmbedError, match="not valid JSON"):
-        LexicalIndex.from_bytes(b"{oops")
-    asset = json.loads((FIXTURE / "lexical.json").read_bytes())
-    with pytest.raises(EmbedError, match="version 2 is not supported"):
-        LexicalIndex({**asset, "version": 2})
-    del asset["terms"]
-    with pytest.raises(EmbedError, match="malformed"):
-        LexicalIndex(asset)
+    header, lengths, postings = _parts((FIXTURE / "lexical.bin").read_bytes())
+    with pytest.raises(FormatError, match="truncated"):
+        LexicalIndex.from_bytes(b"{oo")
+    with pytest.raises(FormatError, match="version 1 is not supported"):
+        LexicalIndex.from_bytes(struct.pack("<I", 16) + b'{"version":1}   ' + b"\0" * 8)
+    with pytest.raises(FormatError, match="malformed"):
+        LexicalIndex.from_bytes(encode_lexical({**header, "k1": "x"}, lengths, postings))
+    with pytest.raises(FormatError, match="terms and tables"):
+        LexicalIndex.from_bytes(encode_lexical({**header, "terms": []}, lengths, postings))
+    first = lambda flat: encode_lexical(header, lengths, [flat, *postings[1:]])  # noqa: E731
+    with pytest.raises(FormatError, match="past the last chunk"):
+        LexicalIndex.from_bytes(first([len(lengths), 1]))
+    with pytest.raises(FormatError, match="empty or repeated"):
+        LexicalIndex.from_bytes(first([0, 0]))
+    with pytest.raises(FormatError, match="empty or repeated"):
+        LexicalIndex.from_bytes(first([0, 1, 0, 1]))
+    good = first([0, 2**32 - 1])
+    assert len(LexicalIndex.from_bytes(good).lengths) == len(lengths)
+    with pytest.raises(FormatError):
+        LexicalIndex.from_bytes(good[:-1])
+    for too_long in (b"\xff\xff\xff\xff\xff\x01", b"\xff\xff\xff\xff\x7f"):
+        with pytest.raises(FormatError, match="longer than 32 bits"):
+            varints(too_long)
 
 
 def test_asset_is_compact():

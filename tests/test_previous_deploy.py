@@ -48,6 +48,9 @@ class DeployHandler(http.server.SimpleHTTPRequestHandler):
             manifest = json.loads(Path(self.translate_path(self.path)).read_text())
             manifest["model"]["fingerprint"] = "0123456789abcdef"
             self._send(json.dumps(manifest).encode())
+        elif mode == "format-1" and self.path.endswith(MANIFEST):
+            manifest = json.loads(Path(self.translate_path(self.path)).read_text())
+            self._send(json.dumps({**manifest, "format": 1}).encode())
         elif mode == "garbage-manifest" and self.path.endswith(MANIFEST):
             self._send(b"\x89PNG\r\n\x1a\n not json")
         elif mode == "deep-manifest" and self.path.endswith(MANIFEST):
@@ -181,6 +184,7 @@ def test_vectors_of_another_model_are_never_reused(tmp_path, example_project, se
     ("garbage", "does not match its content hash"),
     ("truncated", "does not match its content hash"),
     ("garbage-manifest", "unreadable"),
+    ("format-1", "index format 1 is not supported"),
     ("deep-manifest", "unreadable"),
     ("slow", "timed out"),
 ])
@@ -202,9 +206,3 @@ def test_an_unreachable_deploy_falls_back_to_embedding(tmp_path, example_project
     report = build_index(settings)
     assert (report.embedded, report.from_previous) == (MISSING, 0)
     assert any("could not be downloaded" in line for line in embed_log), embed_log
-
-
-def test_keys_that_are_not_hex_are_skipped_not_fatal():
-    assert previous._key("zz" * 16) is None
-    assert previous._key(7) is None
-    assert previous._key("ab" * 16) == bytes.fromhex("ab" * 16)

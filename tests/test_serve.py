@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_embed.index_format import ASSET_DIR, MANIFEST, check_manifest, decode_chunks, decompress
+from mkdocs_embed.index_format import ASSET_DIR, MANIFEST, check_manifest, data_files, decode_chunks, decode_excerpts, decompress
 
 pytestmark = pytest.mark.slow
 
@@ -82,10 +82,15 @@ class Server:
             return response.read()
 
     def index(self) -> tuple[dict, dict]:
-        """The manifest and the decoded chunks, fetched as the reloaded tab fetches them."""
+        """The manifest and the decoded chunks with their excerpts, fetched as the reloaded tab fetches them."""
         manifest = check_manifest(json.loads(self.get(f"{ASSET_DIR}/{MANIFEST}")))
-        name = manifest["files"]["chunks"]
-        chunks = decode_chunks(decompress(self.get(f"{ASSET_DIR}/{name}"), name), manifest["counts"]["chunks"])
+        name, n, per_file = manifest["files"]["chunks"], manifest["counts"]["chunks"], manifest["excerpts_per_file"]
+        chunks = decode_chunks(decompress(self.get(f"{ASSET_DIR}/{name}"), name), n)
+        chunks["chunks"]["text"] = [
+            text
+            for i, part in enumerate(manifest["files"]["excerpts"])
+            for text in decode_excerpts(decompress(self.get(f"{ASSET_DIR}/{part}"), part), min(per_file, n - i * per_file), part)
+        ]
         return manifest, chunks
 
 
@@ -142,11 +147,11 @@ def test_a_live_reload_embeds_the_edited_section_and_publishes_it(tmp_path, dirt
         server.wait_for(r"Reloading browsers|Documentation built")
 
         after, chunks = server.index()
-        assert after["files"]["chunks"] != before["files"]["chunks"]
+        assert after["files"]["excerpts"] != before["files"]["excerpts"]
         assert after["files"]["vectors"] != before["files"]["vectors"]
         assert sum(new_sentence in text for text in chunks["chunks"]["text"]) == 1
         assert after["counts"]["chunks"] == before["counts"]["chunks"]
-        for name in after["files"].values():  # every file the new manifest names is served
+        for name in data_files(after):  # every file the new manifest names is served
             assert server.get(f"{ASSET_DIR}/{name}")
 
 
@@ -157,7 +162,7 @@ def test_serve_false_writes_a_text_only_index_and_leaves_the_cache_alone(tmp_pat
         server.wait_for(r"Serving on")
         manifest, chunks = server.index()
         assert int(line.group(1)) == manifest["counts"]["chunks"] >= len(TOPICS) * len(ASPECTS)
-        assert set(manifest["files"]) == {"chunks", "lexical"} and manifest["model"]["dims"] == 0
+        assert set(manifest["files"]) == {"chunks", "excerpts", "lexical"} and manifest["model"]["dims"] == 0
         assert "onnx" not in manifest["model"] and "vectors" not in manifest["bytes"]
 
         new_sentence = edit_one_paragraph(tmp_path)

@@ -52,6 +52,29 @@ test("a text-only index searches with BM25 alone and needs no vectors, graph or 
   assert.deepEqual(requested.map((u) => u.split("/").pop()?.split(".")[0]).sort(), ["chunks", "lexical", "manifest"]);
 });
 
+test("excerpts load one small file at a time, only for the results asked for", async () => {
+  const texts = ["install with pip", "the site_dir option", "cache folder", "deploy to pages", "install offline", "theme colours"];
+  const index = buildIndex({ vectors: null, texts, perFile: 2 });
+  const requested: string[] = [];
+  const engine = await Engine.load(index.base, async (url) => (requested.push(url.split("/").pop() as string), index.fetch(url)));
+  assert.ok(!requested.some((name) => name.startsWith("excerpts.")), "no excerpts before a query needs them");
+  const results = engine.search("install", null, 5);
+  assert.deepEqual(results.map((r) => [r.id, r.text]), [[4, null], [0, null]]);
+  await engine.loadExcerpts(results.map((r) => r.id));
+  assert.deepEqual(engine.withExcerpts(results).map((r) => r.text), ["install offline", "install with pip"]);
+  assert.deepEqual(requested.filter((name) => name.startsWith("excerpts.")).sort(), ["excerpts.000000000000.json.zst", "excerpts.000000000002.json.zst"]);
+  assert.equal(engine.loadExcerpts([1, 5]), null, "files already loaded are not fetched again");
+  assert.equal(engine.search("site_dir", null, 1)[0].text, "the site_dir option");
+});
+
+test("a missing excerpts file rejects with a typed error and leaves search working", async () => {
+  const index = buildIndex({ vectors: null, texts: ["alpha", "beta", "gamma"], perFile: 2 });
+  index.files.delete("excerpts.000000000001.json.zst");
+  const engine = await Engine.load(index.base, index.fetch);
+  await assert.rejects(engine.loadExcerpts([2]) as Promise<void>, (err: unknown) => err instanceof IndexError && /excerpts\.000000000001.*404/.test(err.message));
+  assert.deepEqual(engine.search("gamma", null, 5).map((r) => [r.id, r.text]), [[2, null]]);
+});
+
 test("a text-only manifest with a graph or non-zero dims is refused", async () => {
   const index = buildIndex({ vectors: null, texts: ["a"], manifestPatch: { model: { name: "t", fingerprint: "0", dims: 384, pooling: "mean", normalize: true, query_prefix: "", max_tokens: 256 } } });
   await assert.rejects(Engine.load(index.base, index.fetch), (err: unknown) => err instanceof IndexError && err.kind === "manifest");

@@ -19,6 +19,10 @@ export function fixture(...parts: string[]): string {
   return readFileSync(fixturePath(...parts), "utf-8");
 }
 
+export function fixtureBytes(...parts: string[]): Uint8Array {
+  return new Uint8Array(readFileSync(fixturePath(...parts)));
+}
+
 /** A fetch serving tests/fixtures/index/assets/mkdocs-embed, the index the Python emitter wrote, under any base URL. */
 export function fixtureIndexFetch(): Fetch {
   const folder = fixturePath("index", "assets", "mkdocs-embed");

@@ -101,16 +101,17 @@ function damageJson(random: Random, data: Uint8Array): Uint8Array {
 function damagedSite(random: Random, original: Files): { files: Files; what: string } {
   const files = new Map(original);
   const manifest = JSON.parse(new TextDecoder().decode(files.get("manifest.json")));
-  const kind = pick(random, ["manifest", "chunks", "vectors", "graph", "lexical"] as const);
+  const kind = pick(random, ["manifest", "chunks", "excerpts", "vectors", "graph", "lexical"] as const);
   if (kind === "manifest") {
     const raw = files.get("manifest.json") as Uint8Array;
     const json = random() < 0.5;
     files.set("manifest.json", json ? damageJson(random, raw) : damageBytes(random, raw));
     return { files, what: `manifest.json, ${json ? "json" : "bytes"}` };
   }
-  const name = manifest.files[kind] as string;
+  const shard = kind === "excerpts" ? Math.floor(random() * manifest.files.excerpts.length) : -1;
+  const name = (shard >= 0 ? manifest.files.excerpts[shard] : manifest.files[kind]) as string;
   const stored = files.get(name) as Uint8Array;
-  const levels = kind === "chunks" || kind === "lexical" ? ["stored", "decoded", "json"] : ["stored", "decoded"];
+  const levels = kind === "chunks" || kind === "excerpts" ? ["stored", "decoded", "json"] : ["stored", "decoded"];
   const level = pick(random, levels);
   const decoded = () => decompress(name, stored);
   const damaged =
@@ -118,7 +119,8 @@ function damagedSite(random: Random, original: Files): { files: Files; what: str
   files.set(name, damaged);
   const resize = random() < 0.5;
   if (resize) {
-    manifest.bytes[kind] = damaged.length;
+    if (shard >= 0) manifest.bytes.excerpts[shard] = damaged.length;
+    else manifest.bytes[kind] = damaged.length;
     files.set("manifest.json", new TextEncoder().encode(JSON.stringify(manifest)));
   }
   return { files, what: `${kind}, ${level}${resize ? ", sizes updated" : ""}` };
@@ -148,6 +150,12 @@ async function runCase(files: Files, random: Random): Promise<void> {
   const n = engine.manifest.counts.chunks;
   const inRange = (ids: number[]) => assert.ok(ids.every((id) => Number.isInteger(id) && id >= 0 && id < n), `ids out of range: ${ids}`);
   for (const q of QUERIES) inRange(engine.search(q, null, 10).map((r) => r.id));
+  try {
+    await engine.loadExcerpts(Array.from({ length: n }, (_, i) => i));
+  } catch (err) {
+    typed(err, IndexError);
+  }
+  for (const r of engine.withExcerpts(engine.search(QUERIES[0], null, 10))) assert.ok(r.text === null || typeof r.text === "string");
   try {
     await engine.loadDense();
   } catch (err) {

@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { test } from "node:test";
 import { Engine } from "../src/core/engine";
-import { IndexError, type IndexErrorKind } from "../src/core/format";
+import { IndexError, decompress, decompressGradually, type IndexErrorKind } from "../src/core/format";
+import { fixturePath } from "./fixtures";
 import { buildIndex, encodeVectors, quantise, randomUnitVectors, rng, zstdRaw, type TestIndex } from "./helpers/index-builder";
 
 function small(patch?: Record<string, unknown>): TestIndex {
@@ -24,7 +27,7 @@ function kindName(index: TestIndex, kind: string): string {
 }
 
 test("an unknown format version is refused with a clear message", async () => {
-  await rejectsWith(Engine.load(small({ format: 2 }).base, small({ format: 2 }).fetch), "format-version", /format 2.*reads format 1/);
+  await rejectsWith(Engine.load(small({ format: 1 }).base, small({ format: 1 }).fetch), "format-version", /format 1.*reads format 2/);
 });
 
 test("a missing manifest is a network error naming the file", async () => {
@@ -87,4 +90,16 @@ test("a graph linking past the last node is corrupt", async () => {
   index.files.set(name, zstdRaw(new Uint8Array(words.buffer)));
   const engine = await Engine.load(index.base, index.fetch);
   await rejectsWith(engine.loadDense(), "corrupt", /links to node 9/);
+});
+
+test("decoding in slices gives the bytes of decoding at once, and the same typed errors", async () => {
+  const folder = fixturePath("index", "assets", "mkdocs-embed");
+  const manifest = JSON.parse(readFileSync(join(folder, "manifest.json"), "utf-8"));
+  for (const kind of ["vectors", "graph", "chunks", "lexical"]) {
+    const name = manifest.files[kind];
+    const stored = new Uint8Array(readFileSync(join(folder, name)));
+    assert.deepEqual(await decompressGradually(name, stored, stored.length), decompress(name, stored, stored.length), kind);
+    await assert.rejects(decompressGradually(name, stored, stored.length + 1), (err: unknown) => err instanceof IndexError && err.kind === "truncated");
+    await assert.rejects(decompressGradually(name, stored.subarray(0, stored.length - 9)), (err: unknown) => err instanceof IndexError && err.kind === "corrupt");
+  }
 });

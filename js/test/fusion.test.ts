@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { Analyzer } from "../src/core/analyze";
 import { fuse, groupByPage, headingBoost, hybrid } from "../src/core/fusion";
-import { fixture } from "./fixtures";
+import { LexicalIndex } from "../src/core/lexical";
+import { fixture, fixtureBytes } from "./fixtures";
 
-const analyzer = () => new Analyzer("english", JSON.parse(fixture("lexical", "lexical.json")).stopwords);
+const analyzer = () => LexicalIndex.fromBytes(fixtureBytes("lexical", "lexical.bin")).analyzer;
 
 test("RRF sums reciprocal ranks, ties go to the lower id", () => {
   const fused = new Map(fuse([1, 2, 3], [3, 1], 60).map((h) => [h.id, h.score]));

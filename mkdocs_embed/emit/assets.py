@@ -14,7 +14,7 @@ from typing import Any
 
 from .. import __version__
 from ..atomic import write_atomic
-from ..index_format import ASSET_DIR, FORMAT_VERSION, MANIFEST, hashed_name
+from ..index_format import ASSET_DIR, DATA_KINDS, FORMAT_VERSION, MANIFEST, data_files, hashed_name
 from ..model.spec import ModelSpec, file_sha256
 
 
@@ -29,19 +29,19 @@ def write_index(
     counts: dict[str, int],
     ef_search: int,
     m: int,
-    packed: dict[str, tuple[str, bytes]],
+    excerpts_per_file: int,
+    packed: dict[str, tuple[str, bytes | list[bytes]]],
     ship_model: bool,
 ) -> dict[str, Any]:
-    """Write ``packed`` (kind → (extension, zstd-compressed bytes)), then the manifest."""
+    """Write ``packed`` (kind → (extension, zstd-compressed bytes, or a list of them)), then the manifest."""
     out = asset_dir(site_dir)
     out.mkdir(parents=True, exist_ok=True)
-    files: dict[str, str] = {}
-    sizes: dict[str, int] = {}
+    files: dict[str, Any] = {}
+    sizes: dict[str, Any] = {}
     for kind, (ext, data) in packed.items():
-        name = hashed_name(kind, ext + ".zst", data)
-        if not (out / name).exists():
-            write_atomic(out / name, data)
-        files[kind], sizes[kind] = name, len(data)
+        names = [_write_hashed(out, kind, ext, part) for part in (data if isinstance(data, list) else [data])]
+        lengths = [len(part) for part in (data if isinstance(data, list) else [data])]
+        files[kind], sizes[kind] = (names, lengths) if isinstance(data, list) else (names[0], lengths[0])
     model: dict[str, Any] = {
         "name": spec.name,
         "fingerprint": spec.fingerprint,
@@ -60,12 +60,22 @@ def write_index(
         "model": model,
         "counts": counts,
         "hnsw": {"m": m, "ef_search": ef_search},
+        "excerpts_per_file": excerpts_per_file,
         "files": files,
         "bytes": sizes,
     }
     write_atomic(out / MANIFEST, json.dumps(manifest, indent=1).encode())
-    _remove_stale(out, kinds=(*packed, "model", "tokenizer"), live={*files.values(), model.get("onnx"), model.get("tokenizer")})
+    live = {*data_files(manifest), model.get("onnx"), model.get("tokenizer")}
+    # every kind this version writes, so a build without vectors also removes the last build's
+    _remove_stale(out, kinds=(*DATA_KINDS, "model", "tokenizer"), live=live)
     return manifest
+
+
+def _write_hashed(out: Path, kind: str, ext: str, data: bytes) -> str:
+    name = hashed_name(kind, ext + ".zst", data)
+    if not (out / name).exists():
+        write_atomic(out / name, data)
+    return name
 
 
 def _remove_stale(out: Path, kinds: tuple[str, ...], live: set[str | None]) -> None:

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Sequence
 from typing import Protocol
 
+from mkdocs_embed.index.lexical_file import encode_lexical
 from mkdocs_embed.memo import RebuildMemo
 from mkdocs_embed.search.analyze import Analyzer
 
-LEXICAL_VERSION = 1
 K1 = 1.2
 B = 0.75
 # A heading-path term counts as this many body terms: a chunk whose section is
@@ -32,7 +31,7 @@ def _terms(analyzer: Analyzer, text: str) -> list[str]:
 
 
 def build_lexical(chunks: Sequence[ChunkLike], language: str = "english") -> bytes:
-    """Return the uncompressed JSON of the lexical asset; chunk ids are list positions."""
+    """Return the uncompressed lexical file; chunk ids are list positions."""
     analyzer = Analyzer(language)
     postings: dict[str, list[tuple[int, int]]] = {}
     lengths: list[int] = []
@@ -56,15 +55,12 @@ def build_lexical(chunks: Sequence[ChunkLike], language: str = "english") -> byt
             flat += (doc - prev, count)
             prev = doc
         encoded.append(flat)
-    asset = {
-        "version": LEXICAL_VERSION,
+    header = {
         "language": language,
         "stopwords": sorted(analyzer.stopwords),
         "k1": K1,
         "b": B,
         "heading_boost": HEADING_BOOST,
-        "lengths": lengths,
         "terms": terms,
-        "postings": encoded,
     }
-    return json.dumps(asset, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return encode_lexical(header, lengths, encoded)

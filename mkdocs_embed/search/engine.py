@@ -39,8 +39,8 @@ class SearchEngine:
         self.index = index
         self.graph = GraphSearch(index.graph, index.scales, index.vectors, int(index.manifest["hnsw"]["ef_search"]))
         self._spec = index.model_spec()
-        self.lexical = LexicalIndex.from_bytes(index.lexical) if index.lexical else None
-        if self.lexical is not None and len(self.lexical.lengths) != int(index.manifest["counts"]["chunks"]):
+        self.lexical = LexicalIndex.from_bytes(index.lexical)
+        if len(self.lexical.lengths) != int(index.manifest["counts"]["chunks"]):
             raise FormatError("the lexical index does not hold one entry per chunk; rebuild the site")
 
     @classmethod
@@ -62,8 +62,6 @@ class SearchEngine:
         """The best ``k`` chunks for ``query``, ranked as the browser ranks them."""
         if mode not in MODES:
             raise EmbedError(f"mode must be one of {', '.join(MODES)}")
-        if mode != "dense" and self.lexical is None:
-            raise EmbedError("this site's index has no lexical part; use --mode dense")
         if mode == "dense":
             hits = self.dense(query, k)
         elif mode == "lexical" or not has_vectors(self.index.manifest):

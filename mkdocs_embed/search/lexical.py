@@ -7,40 +7,35 @@ browser return the same ids in the same order.
 
 from __future__ import annotations
 
-import json
 import math
 from typing import Any
 
+from mkdocs_embed.index.lexical_file import LexicalFile, decode_lexical
 from mkdocs_embed.index_format import FormatError
 from mkdocs_embed.search.analyze import Analyzer
 
-SUPPORTED_VERSION = 1
 _IDF_GRID = 1048576.0  # 2**20: rounding idf to this grid hides libm's last-bit differences
 
 
 class LexicalIndex:
-    """A loaded lexical asset; ``search`` is BM25 with the asset's parameters."""
+    """A loaded lexical file; ``search`` is BM25 with the file's parameters."""
 
-    def __init__(self, asset: dict[str, Any]) -> None:
-        if not isinstance(asset, dict):
-            raise FormatError("lexical index is not a JSON object; rebuild the site")
-        if asset.get("version") != SUPPORTED_VERSION:
-            raise FormatError(
-                f"lexical index version {asset.get('version')!r} is not supported "
-                f"(this reader knows {SUPPORTED_VERSION}); rebuild the site"
-            )
+    def __init__(self, file: LexicalFile) -> None:
+        header = file.header
         try:
-            if not isinstance(asset["language"], str):
+            if not isinstance(header["language"], str):
                 raise TypeError("language must be a string")
-            self.analyzer = Analyzer(asset["language"], asset["stopwords"])
-            self.k1 = float(asset["k1"])
-            self.b = float(asset["b"])
-            self.lengths: list[int] = asset["lengths"]
-            self._terms = {t: i for i, t in enumerate(asset["terms"])}
-            self._postings: list[list[int]] = asset["postings"]
-            _check_numbers(self)
+            self.analyzer = Analyzer(header["language"], header["stopwords"])
+            self.k1 = float(header["k1"])
+            self.b = float(header["b"])
+            terms: list[Any] = header["terms"]
+            if not all(isinstance(t, str) for t in terms) or not all(math.isfinite(x) for x in (self.k1, self.b)):
+                raise ValueError("terms must be strings, k1 and b finite")
         except (KeyError, TypeError, ValueError, OverflowError) as e:
             raise FormatError(f"lexical index is malformed ({e}); rebuild the site") from None
+        self._file = file
+        self._terms = {t: i for i, t in enumerate(terms)}
+        self.lengths: list[int] = file.lengths.tolist()
         n = len(self.lengths)
         avgdl = (sum(self.lengths) / n) if n else 1.0
         if avgdl == 0:
@@ -50,11 +45,8 @@ class LexicalIndex:
 
     @classmethod
     def from_bytes(cls, data: bytes) -> LexicalIndex:
-        """Load the decompressed JSON bytes of ``lexical.*.json.zst``."""
-        try:
-            return cls(json.loads(data))
-        except (ValueError, RecursionError) as e:  # UnicodeDecodeError is a ValueError
-            raise FormatError(f"lexical index is not valid JSON ({e}); rebuild the site") from None
+        """Load the decompressed bytes of ``lexical.*.bin.zst``."""
+        return cls(decode_lexical(data))
 
     def idf(self, df: int) -> float:
         n = len(self.lengths)
@@ -69,7 +61,7 @@ class LexicalIndex:
             i = self._terms.get(term)
             if i is None:
                 continue
-            flat = self._postings[i]
+            flat = self._file.pairs(i)
             idf = self.idf(len(flat) // 2)
             doc = 0
             for j in range(0, len(flat), 2):
@@ -82,22 +74,3 @@ class LexicalIndex:
         """The best ``k`` chunks as (id, score), by score descending then id ascending."""
         ranked = sorted(self.scores(query).items(), key=lambda item: (-item[1], item[0]))
         return ranked[:k]
-
-
-def _check_numbers(index: LexicalIndex) -> None:
-    """Every length, posting and parameter in range, so a damaged asset fails here, not in a search."""
-    if not all(math.isfinite(x) for x in (index.k1, index.b)):
-        raise ValueError("k1 and b must be finite")
-    if not isinstance(index.lengths, list) or not all(_count(x) for x in index.lengths):
-        raise ValueError("lengths must be a list of counts")
-    if not isinstance(index._postings, list) or len(index._postings) != len(index._terms):
-        raise ValueError("terms and postings differ in length")
-    for flat in index._postings:
-        if not isinstance(flat, list) or len(flat) % 2 or not all(_count(x) for x in flat):
-            raise ValueError("a posting list is not pairs of counts")
-        if sum(flat[0::2]) >= len(index.lengths):
-            raise ValueError("a posting points past the last chunk")
-
-
-def _count(x: Any) -> bool:
-    return type(x) is int and 0 <= x < 2**32

@@ -15,6 +15,7 @@ from ..index_format import (
     FormatError,
     check_manifest,
     decode_chunks,
+    decode_excerpts,
     decode_graph,
     decode_vectors,
     decompress,
@@ -31,11 +32,12 @@ class LoadedIndex:
     folder: Path
     manifest: dict[str, Any]
     chunks: dict[str, Any]
+    """The chunks file, with every chunk's excerpt added as the ``chunks.text`` column."""
     scales: np.ndarray
     vectors: np.ndarray
     graph: Graph
-    lexical: bytes | None
-    """The decompressed lexical asset, when the site has one."""
+    lexical: bytes
+    """The decompressed lexical file."""
 
     def model_spec(self) -> ModelSpec | None:
         """The query encoder the site ships, as the browser would load it."""
@@ -73,14 +75,21 @@ def load_index(site_dir: Path) -> LoadedIndex:
         graph = decode_graph(_read(folder, files["graph"]), n)
     else:  # text-only (``serve: false``): only lexical search can answer
         scales, vectors, graph = np.zeros(0, np.float32), np.zeros((0, 0), np.int8), empty_graph()
+    chunks = decode_chunks(_read(folder, files["chunks"]), n)
+    per_file = int(manifest["excerpts_per_file"])
+    chunks["chunks"]["text"] = [
+        text
+        for i, name in enumerate(files["excerpts"])
+        for text in decode_excerpts(_read(folder, name), min(per_file, n - i * per_file), name)
+    ]
     return LoadedIndex(
         folder=folder,
         manifest=manifest,
-        chunks=decode_chunks(_read(folder, files["chunks"]), n),
+        chunks=chunks,
         scales=scales,
         vectors=vectors,
         graph=graph,
-        lexical=_read(folder, files["lexical"]) if files.get("lexical") else None,
+        lexical=_read(folder, files["lexical"]),
     )
 
 

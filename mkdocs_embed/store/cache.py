@@ -17,9 +17,9 @@ from pathlib import Path
 import numpy as np
 
 from ..atomic import write_atomic
+from ..index_format import KEY_BYTES
 from ..log import log
 
-KEY_BYTES = 16
 _MAGIC = b"MKEMBV1\0"
 _HEADER = struct.Struct("<8sII")
 

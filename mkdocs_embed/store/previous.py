@@ -1,7 +1,7 @@
 """Fetch reusable vectors from the deployed site (the ``previous_deploy`` option).
 
 A CI runner without a cache can still skip the chunks that did not change: the
-deployed ``chunks`` file keeps each chunk's full cache key, and the deployed
+deployed ``keys`` file keeps each chunk's cache key, and the deployed
 ``vectors`` file its int8 vector. Reused vectors are those int8 vectors turned
 back into float32 (cosine ≈ 0.9999 with the originals); quantising them again
 gives back exactly the deployed bytes, so reuse never drifts.
@@ -27,13 +27,12 @@ from ..index_format import (
     MANIFEST,
     FormatError,
     check_manifest,
-    decode_chunks,
+    decode_keys,
     decode_vectors,
     decompress,
     parse_json,
 )
 from ..log import log
-from .cache import KEY_BYTES
 
 TIMEOUT_S = 30.0
 """Longest a whole download may take; a stalled or trickling server is given up on."""
@@ -75,31 +74,20 @@ def _fetch(folder: str, fingerprint: str, wanted: set[bytes], timeout: float) ->
         raise _Unusable("it has no vectors (built with `serve: false`?)")
     n = int(manifest["counts"]["chunks"])
     try:
-        chunks = decode_chunks(_data_file(folder, files["chunks"], deadline), n)
+        keys = decode_keys(_data_file(folder, files["keys"], deadline), n)
         scales, q = decode_vectors(_data_file(folder, files["vectors"], deadline))
     except FormatError as exc:
         raise _Unusable(str(exc)) from exc
     if len(scales) != n or q.shape[1] != int(manifest["model"]["dims"]):
         raise _Unusable("its vectors do not match its manifest")
     rows = {}
-    for row, hex_key in enumerate(chunks["chunks"]["key"]):
-        key = _key(hex_key)
+    for row, key in enumerate(keys):
         if key in wanted:
             rows.setdefault(key, row)
     if not rows:
         return {}
     picked = list(rows.values())
     return dict(zip(rows, dequantize(scales[picked], q[picked])))
-
-
-def _key(hex_key: object) -> bytes | None:
-    """A deployed chunk's cache key, or None when it is not one."""
-    if not isinstance(hex_key, str) or len(hex_key) != 2 * KEY_BYTES:
-        return None
-    try:
-        return bytes.fromhex(hex_key)
-    except ValueError:
-        return None
 
 
 def _data_file(folder: str, name: str, deadline: float) -> bytes:

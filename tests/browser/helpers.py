@@ -9,14 +9,17 @@ STATUS = ".mkdocs-embed__status"
 MODEL_TIMEOUT_MS = 90_000
 
 
-def search(page, query: str, mode: str = "hybrid", timeout: int = MODEL_TIMEOUT_MS) -> list[str]:
+def search(page, query: str, mode: str = "hybrid", timeout: int = MODEL_TIMEOUT_MS, excerpts: bool = True) -> list[str]:
     """Type ``query`` into the open dialog; once results of ``mode`` for it are shown, their hrefs in rank order.
 
-    (The dialog groups results by page, so display order can differ from rank.)
+    With ``excerpts``, wait until the results show their excerpts too (they load
+    after the results). The dialog groups results by page, so display order can
+    differ from rank.
     """
     page.fill(".mkdocs-embed__input", query)
     # Selector waits, not wait_for_function: those evaluate strings, which a CSP refuses.
-    page.locator(f"#mkdocs-embed-listbox[data-mode={mode}][data-query={json.dumps(query)}]").wait_for(state="attached", timeout=timeout)
+    ready = f"#mkdocs-embed-listbox[data-mode={mode}][data-query={json.dumps(query)}]" + ("[data-excerpts=complete]" if excerpts else "")
+    page.locator(ready).wait_for(state="attached", timeout=timeout)
     options = page.query_selector_all(OPTION)
     return [a.get_attribute("href") for a in sorted(options, key=lambda a: int(a.get_attribute("data-rank")))]
 

@@ -2,7 +2,8 @@
  * The search engine without a DOM: loads the index progressively and answers
  * queries exactly as mkdocs_embed/search/engine.py does. BM25 alone until a
  * query vector and the graph are there, then reciprocal-rank fusion of the
- * two candidate lists (docs/reference/ranking.md).
+ * two candidate lists (docs/reference/ranking.md). Excerpts come last, one
+ * small file per EXCERPTS_PER_FILE chunks, only for the results shown.
  */
 import {
   IndexError,
@@ -10,7 +11,9 @@ import {
   type DataKind,
   type Manifest,
   decompress,
+  decompressGradually,
   parseChunks,
+  parseExcerpts,
   parseGraph,
   parseManifest,
   parseVectors,
@@ -35,7 +38,8 @@ export interface Result {
   anchor: string;
   /** Heading path: the page title, then each heading down to the section. */
   path: string[];
-  text: string;
+  /** The excerpt; null until its excerpts file is loaded (see Engine.loadExcerpts). */
+  text: string | null;
 }
 
 /** Fetch one file; every failure becomes an IndexError naming the file. */
@@ -57,6 +61,8 @@ async function fetchBytes(fetchImpl: Fetch, url: string, name: string): Promise<
 export class Engine {
   private dense: HnswIndex | null = null;
   private densePromise: Promise<void> | null = null;
+  private readonly excerptFiles: (string[] | undefined)[] = [];
+  private readonly excerptLoads = new Map<number, Promise<void>>();
 
   private constructor(
     readonly manifest: Manifest,
@@ -89,7 +95,8 @@ export class Engine {
   loadDense(): Promise<void> {
     this.densePromise ??= (async () => {
       if (!this.hasDense) throw new IndexError("manifest", "this index is text-only; it has no vectors");
-      const [vectors, graph] = await Promise.all([this.file("vectors"), this.file("graph")]);
+      // The largest files, decoded in slices so that keystrokes meanwhile are answered at once.
+      const [vectors, graph] = await Promise.all([this.file("vectors", true), this.file("graph", true)]);
       this.dense = new HnswIndex(parseVectors(vectors, this.manifest), parseGraph(graph, this.manifest), this.manifest.hnsw.ef_search);
     })();
     return this.densePromise;
@@ -99,8 +106,43 @@ export class Engine {
     return this.dense !== null;
   }
 
-  private file(kind: DataKind): Promise<Uint8Array> {
-    return loadFile(this.manifest, kind, this.base, this.fetchImpl);
+  private file(kind: DataKind, gradually = false): Promise<Uint8Array> {
+    return loadFile(this.manifest, kind, this.base, this.fetchImpl, gradually);
+  }
+
+  /**
+   * Download the excerpts files these chunks need. Null when they are all
+   * loaded already; otherwise resolves once they are (a failed file rejects,
+   * and stays failed: its results keep showing without excerpts).
+   */
+  loadExcerpts(ids: readonly number[]): Promise<void> | null {
+    const per = this.manifest.excerpts_per_file;
+    const files = [...new Set(ids.map((id) => Math.floor(id / per)))].filter((i) => this.excerptFiles[i] === undefined);
+    if (files.length === 0) return null;
+    return Promise.all(files.map((i) => this.excerptFile(i))).then(() => undefined);
+  }
+
+  private excerptFile(index: number): Promise<void> {
+    let load = this.excerptLoads.get(index);
+    if (load === undefined) {
+      const name = this.manifest.files.excerpts[index];
+      load = fetchBytes(this.fetchImpl, new URL(name, this.base).href, name).then((stored) => {
+        const bytes = decompress(name, stored, this.manifest.bytes.excerpts?.[index]);
+        this.excerptFiles[index] = parseExcerpts(bytes, this.manifest, index);
+      });
+      this.excerptLoads.set(index, load);
+    }
+    return load;
+  }
+
+  /** The results again, with every excerpt that is loaded by now. */
+  withExcerpts(results: readonly Result[]): Result[] {
+    return results.map((r) => ({ ...r, text: this.excerpt(r.id) }));
+  }
+
+  private excerpt(id: number): string | null {
+    const per = this.manifest.excerpts_per_file;
+    return this.excerptFiles[Math.floor(id / per)]?.[id % per] ?? null;
   }
 
   /** Dense hits alone, for parity checks and debugging. */
@@ -153,16 +195,16 @@ export class Engine {
       title: this.table.pages.title[page],
       anchor: c.anchor[hit.id],
       path: c.path[hit.id],
-      text: c.text[hit.id],
+      text: this.excerpt(hit.id),
     };
   }
 }
 
-async function loadFile(manifest: Manifest, kind: DataKind, base: string, fetchImpl: Fetch): Promise<Uint8Array> {
+async function loadFile(manifest: Manifest, kind: DataKind, base: string, fetchImpl: Fetch, gradually = false): Promise<Uint8Array> {
   const name = manifest.files[kind];
   if (name === undefined) throw new IndexError("manifest", `manifest.json lists no ${kind} file; rebuild the site`);
   const stored = await fetchBytes(fetchImpl, new URL(name, base).href, name);
-  return decompress(name, stored, manifest.bytes[kind]);
+  return gradually ? decompressGradually(name, stored, manifest.bytes[kind]) : decompress(name, stored, manifest.bytes[kind]);
 }
 
 /** The lexical index, checked against the chunk count as the Python reader does. */

@@ -1,13 +1,13 @@
 /**
- * Reading the index files of docs/reference/index-format.md (format 1).
+ * Reading the index files of docs/reference/index-format.md (format 2).
  *
  * Every decoder validates what it reads, because a half-uploaded deploy or a
  * stale cache is normal on the web: bad bytes become an IndexError with a
  * message a site visitor can be shown, never a RangeError deep in a loop.
  */
-import { decompress as zstdDecompress } from "fzstd";
+import { Decompress, decompress as zstdDecompress } from "fzstd";
 
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
 
 export type IndexErrorKind = "network" | "format-version" | "manifest" | "truncated" | "corrupt";
 
@@ -34,6 +34,7 @@ export interface ModelInfo {
   tokenizer?: string;
 }
 
+/** The data files that come one to a kind; `excerpts` is a list (see Manifest). */
 export type DataKind = "chunks" | "vectors" | "graph" | "lexical";
 
 export interface Manifest {
@@ -42,13 +43,15 @@ export interface Manifest {
   model: ModelInfo;
   counts: { pages: number; chunks: number };
   hnsw: { m: number; ef_search: number };
-  files: Partial<Record<DataKind, string>>;
-  bytes: Partial<Record<DataKind, number>>;
+  /** Excerpts file `i` holds the excerpts of chunks `i × excerpts_per_file …`. */
+  excerpts_per_file: number;
+  files: Partial<Record<DataKind, string>> & { excerpts: string[] };
+  bytes: Partial<Record<DataKind, number>> & { excerpts?: number[] };
 }
 
 export interface ChunkTable {
   pages: { url: string[]; title: string[] };
-  chunks: { page: number[]; anchor: string[]; path: string[][]; text: string[] };
+  chunks: { page: number[]; anchor: string[]; path: string[][] };
 }
 
 export interface Vectors {
@@ -100,14 +103,23 @@ export function parseManifest(raw: unknown): Manifest {
   need(isObject(counts) && Number.isInteger(counts.chunks) && Number.isInteger(counts.pages), "missing counts");
   const hnsw = raw.hnsw;
   need(isObject(hnsw) && Number.isInteger(hnsw.ef_search) && (hnsw.ef_search as number) > 0, "missing hnsw.ef_search");
+  const perFile = raw.excerpts_per_file;
+  need(Number.isInteger(perFile) && (perFile as number) > 0, "excerpts_per_file must be a positive integer");
   const files = raw.files;
-  need(isObject(files) && typeof files.chunks === "string", "missing files.chunks");
+  need(isObject(files) && typeof files.chunks === "string" && typeof files.lexical === "string", "missing files.chunks or files.lexical");
+  const excerpts = files.excerpts;
+  need(
+    Array.isArray(excerpts) && excerpts.length === Math.ceil((counts.chunks as number) / (perFile as number)),
+    "files.excerpts must list one file per excerpts_per_file chunks",
+  );
   // A text-only index (spec: "Text-only indexes") has neither vectors nor graph, and dims 0.
   if (files.vectors !== undefined) need(files.graph !== undefined && (model.dims as number) > 0, "files.vectors without files.graph or a positive model.dims");
   else need(files.graph === undefined && model.dims === 0, "no files.vectors, yet files.graph or a non-zero model.dims");
-  for (const [kind, name] of Object.entries(files)) {
-    // File names are joined to the assets URL, so they must stay inside that folder.
-    need(typeof name === "string" && /^[A-Za-z0-9._-]+$/.test(name) && !name.startsWith("."), `bad file name for ${kind}`);
+  for (const [kind, value] of Object.entries(files)) {
+    for (const name of kind === "excerpts" ? (value as unknown[]) : [value]) {
+      // File names are joined to the assets URL, so they must stay inside that folder.
+      need(typeof name === "string" && /^[A-Za-z0-9._-]+$/.test(name) && !name.startsWith("."), `bad file name for ${kind}`);
+    }
   }
   for (const key of ["onnx", "tokenizer"] as const) {
     const name = model[key];
@@ -117,22 +129,60 @@ export function parseManifest(raw: unknown): Manifest {
   return { ...(raw as unknown as Manifest), bytes: (raw.bytes ?? {}) as Manifest["bytes"] };
 }
 
-/**
- * Decompress one stored `.zst` file; `expected` is the stored size from the
- * manifest, so a short download is named as such rather than as corruption.
- */
-export function decompress(name: string, stored: Uint8Array, expected?: number): Uint8Array {
+/** The stored size must be the manifest's, so a short download is named as such rather than as corruption. */
+function checkStoredSize(name: string, stored: Uint8Array, expected?: number): void {
   if (expected !== undefined && stored.byteLength !== expected) {
     throw new IndexError(
       "truncated",
       `${name} has ${stored.byteLength} bytes, the manifest says ${expected}: the file is truncated or from another build`,
     );
   }
+}
+
+const corruptZstd = (name: string, err: unknown) => new IndexError("corrupt", `${name} is not a valid zstd file (${(err as Error).message})`);
+
+/** Decompress one stored `.zst` file; `expected` is the stored size from the manifest. */
+export function decompress(name: string, stored: Uint8Array, expected?: number): Uint8Array {
+  checkStoredSize(name, stored, expected);
   try {
     return zstdDecompress(stored);
   } catch (err) {
-    throw new IndexError("corrupt", `${name} is not a valid zstd file (${(err as Error).message})`);
+    throw corruptZstd(name, err);
   }
+}
+
+/** Input bytes decoded between two yields to the event loop: a few milliseconds of work. */
+const SLICE = 1 << 16;
+
+/**
+ * Decompress a large file in slices, yielding to the event loop between
+ * them. Vectors and graph arrive while a visitor types; decoding them in one
+ * go would hold the keystroke's results back by a hundred milliseconds.
+ */
+export async function decompressGradually(name: string, stored: Uint8Array, expected?: number): Promise<Uint8Array> {
+  checkStoredSize(name, stored, expected);
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  const stream = new Decompress((data) => {
+    parts.push(data);
+    total += data.length;
+  });
+  try {
+    for (let at = 0; at < stored.length || at === 0; at += SLICE) {
+      if (at > 0) await new Promise((resolve) => setTimeout(resolve, 0));
+      stream.push(stored.subarray(at, at + SLICE), at + SLICE >= stored.length);
+    }
+  } catch (err) {
+    throw corruptZstd(name, err);
+  }
+  if (parts.length === 1) return parts[0];
+  const out = new Uint8Array(total);
+  let pos = 0;
+  for (const part of parts) {
+    out.set(part, pos);
+    pos += part.length;
+  }
+  return out;
 }
 
 const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
@@ -214,22 +264,30 @@ export function parseGraph(bytes: Uint8Array, manifest: Manifest): Graph {
   return { n, maxLevel, entry, levels };
 }
 
-/** Decode the decompressed chunks file; lengths of every column must agree. */
-export function parseChunks(bytes: Uint8Array, manifest: Manifest): ChunkTable {
-  const name = manifest.files.chunks ?? "chunks";
-  let raw: unknown;
+/** JSON from UTF-8 bytes; any failure is the named file's corruption. */
+function parseJson(bytes: Uint8Array, name: string): unknown {
   try {
-    raw = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+    return JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
   } catch (err) {
     throw new IndexError("corrupt", `${name} is not valid UTF-8 JSON (${(err as Error).message})`);
   }
+}
+
+function isStrings(col: unknown, len: number): col is string[] {
+  return Array.isArray(col) && col.length === len && col.every((s) => typeof s === "string");
+}
+
+/** Decode the decompressed chunks file; lengths of every column must agree. */
+export function parseChunks(bytes: Uint8Array, manifest: Manifest): ChunkTable {
+  const name = manifest.files.chunks ?? "chunks";
+  const raw = parseJson(bytes, name);
   const bad = (what: string) => new IndexError("corrupt", `${name}: ${what}`);
   if (!isObject(raw) || !isObject(raw.pages) || !isObject(raw.chunks)) throw bad("missing pages or chunks");
   const pages = raw.pages as Record<string, unknown>;
   const chunks = raw.chunks as Record<string, unknown>;
   const strings = (col: unknown, len: number, what: string): string[] => {
-    if (!Array.isArray(col) || col.length !== len || !col.every((s) => typeof s === "string")) throw bad(`${what} must be ${len} strings`);
-    return col as string[];
+    if (!isStrings(col, len)) throw bad(`${what} must be ${len} strings`);
+    return col;
   };
   const nPages = Array.isArray(pages.url) ? pages.url.length : -1;
   const n = manifest.counts.chunks;
@@ -240,10 +298,19 @@ export function parseChunks(bytes: Uint8Array, manifest: Manifest): ChunkTable {
     throw bad(`chunks.page must be ${n} page indexes`);
   }
   const anchor = strings(chunks.anchor, n, "chunks.anchor");
-  const text = strings(chunks.text, n, "chunks.text");
   const path = chunks.path;
   if (!Array.isArray(path) || path.length !== n || !path.every((p) => Array.isArray(p) && p.every((s) => typeof s === "string"))) {
     throw bad(`chunks.path must be ${n} lists of strings`);
   }
-  return { pages: { url, title }, chunks: { page: page as number[], anchor, path: path as string[][], text } };
+  return { pages: { url, title }, chunks: { page: page as number[], anchor, path: path as string[][] } };
+}
+
+/** Decode excerpts file `index`: the excerpts of its chunks, in id order. */
+export function parseExcerpts(bytes: Uint8Array, manifest: Manifest, index: number): string[] {
+  const name = manifest.files.excerpts[index];
+  const per = manifest.excerpts_per_file;
+  const rows = Math.min(per, manifest.counts.chunks - index * per);
+  const raw = parseJson(bytes, name);
+  if (!isStrings(raw, rows)) throw new IndexError("corrupt", `${name}: must be a list of ${rows} strings`);
+  return raw;
 }

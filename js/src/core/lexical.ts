@@ -1,24 +1,26 @@
 /**
- * BM25 over the lexical asset (docs/reference/ranking.md), computed with the
+ * BM25 over the lexical file (docs/reference/ranking.md), computed with the
  * same double operations in the same order as mkdocs_embed/search/lexical.py,
  * so both return the same ids in the same order.
+ *
+ * The file is a JSON header and uint32 tables over LEB128 posting lists:
+ * loading reads the tables in place and checks every list once, and a query
+ * decodes only its own terms' lists.
  */
 import { Analyzer } from "./analyze";
 
-export const LEXICAL_VERSION = 1;
+export const LEXICAL_VERSION = 2;
 /** 2**20: idf is rounded to this grid so that libm's last-bit differences vanish. */
 const IDF_GRID = 1048576;
 
-export interface LexicalAsset {
+export interface LexicalHeader {
   version: number;
   language: string;
   stopwords: string[];
   k1: number;
   b: number;
   heading_boost: number;
-  lengths: number[];
   terms: string[];
-  postings: number[][];
 }
 
 export interface Scored {
@@ -26,43 +28,39 @@ export interface Scored {
   score: number;
 }
 
-/** Thrown for an asset this reader cannot use; the message says what to do. */
+/** Thrown for a file this reader cannot use; the message says what to do. */
 export class LexicalFormatError extends Error {}
 
-function check(json: unknown): LexicalAsset {
-  const a = json as Partial<LexicalAsset> | null;
-  if (a === null || typeof a !== "object") throw new LexicalFormatError("lexical index is not a JSON object");
-  if (a.version !== LEXICAL_VERSION) {
-    throw new LexicalFormatError(`lexical index version ${String(a.version)} is not supported (this reader knows ${LEXICAL_VERSION}); rebuild the site`);
+const malformed = (what: string) => new LexicalFormatError(`lexical index is malformed (${what}); rebuild the site`);
+
+function readHeader(bytes: Uint8Array): { header: LexicalHeader; end: number } {
+  if (bytes.byteLength < 4) throw malformed("truncated");
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const size = view.getUint32(0, true);
+  if (size % 4 !== 0 || 4 + size + 8 > bytes.byteLength) throw malformed("header size");
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(4, 4 + size)));
+  } catch {
+    throw new LexicalFormatError("lexical index header is not valid JSON; rebuild the site");
   }
-  const arrays = [a.stopwords, a.lengths, a.terms, a.postings];
-  if (typeof a.language !== "string" || typeof a.k1 !== "number" || typeof a.b !== "number" || !arrays.every(Array.isArray)) {
-    throw new LexicalFormatError("lexical index is malformed; rebuild the site");
+  const h = json as Partial<LexicalHeader> | null;
+  if (h === null || typeof h !== "object" || Array.isArray(h)) throw malformed("header is not an object");
+  if (h.version !== LEXICAL_VERSION) {
+    throw new LexicalFormatError(`lexical index version ${String(h.version)} is not supported (this reader knows ${LEXICAL_VERSION}); rebuild the site`);
   }
-  const asset = a as LexicalAsset;
-  if (asset.terms.length !== asset.postings.length) {
-    throw new LexicalFormatError("lexical index is malformed (terms and postings differ in length); rebuild the site");
-  }
-  // Damage must fail here, not turn into NaN scores in a search. Plain loops: this runs
-  // over every posting of the index on the way to the first results.
-  const counts = (xs: unknown[]): boolean => {
-    for (let i = 0; i < xs.length; i++) if ((xs[i] as number) >>> 0 !== xs[i]) return false; // integers in [0, 2**32)
-    return true;
-  };
-  if (!Number.isFinite(asset.k1) || !Number.isFinite(asset.b) || !counts(asset.lengths)) {
-    throw new LexicalFormatError("lexical index is malformed (parameters or lengths); rebuild the site");
-  }
-  for (const flat of asset.postings) {
-    if (!Array.isArray(flat) || flat.length % 2 !== 0 || !counts(flat)) {
-      throw new LexicalFormatError("lexical index is malformed (a posting list is not pairs of counts); rebuild the site");
-    }
-    let last = 0;
-    for (let j = 0; j < flat.length; j += 2) last += flat[j];
-    if (flat.length > 0 && last >= asset.lengths.length) {
-      throw new LexicalFormatError("lexical index is malformed (a posting points past the last chunk); rebuild the site");
-    }
-  }
-  return asset;
+  const strings = (xs: unknown) => Array.isArray(xs) && xs.every((x) => typeof x === "string");
+  if (typeof h.language !== "string" || !strings(h.stopwords) || !strings(h.terms)) throw malformed("header fields");
+  if (typeof h.k1 !== "number" || typeof h.b !== "number" || !Number.isFinite(h.k1) || !Number.isFinite(h.b)) throw malformed("k1 and b");
+  return { header: h as LexicalHeader, end: 4 + size };
+}
+
+/** uint32s at `offset`, in place when aligned on a little-endian host (always, for files the writer made). */
+function u32s(bytes: Uint8Array, offset: number, count: number): Uint32Array {
+  const at = bytes.byteOffset + offset;
+  if (at % 4 === 0 && new Uint8Array(new Uint16Array([1]).buffer)[0] === 1) return new Uint32Array(bytes.buffer, at, count);
+  const view = new DataView(bytes.buffer, at, 4 * count);
+  return Uint32Array.from({ length: count }, (_, i) => view.getUint32(4 * i, true));
 }
 
 export class LexicalIndex {
@@ -70,38 +68,86 @@ export class LexicalIndex {
   private readonly termIds = new Map<string, number>();
   private readonly norm: Float64Array;
   private readonly k1: number;
+  private readonly lengths: Uint32Array;
+  private readonly df: Uint32Array;
+  private readonly offsets: Uint32Array;
+  private readonly postings: Uint8Array;
 
-  constructor(private readonly asset: LexicalAsset) {
-    check(asset);
-    this.analyzer = new Analyzer(asset.language, asset.stopwords);
-    this.k1 = asset.k1;
-    asset.terms.forEach((t, i) => this.termIds.set(t, i));
-    const n = asset.lengths.length;
+  private constructor(bytes: Uint8Array) {
+    const { header, end } = readHeader(bytes);
+    const [n, t] = u32s(bytes, end, 2);
+    const tables = end + 8;
+    const start = tables + 4 * (n + t + t + 1);
+    if (t !== header.terms.length || start > bytes.byteLength) throw malformed("tables");
+    this.lengths = u32s(bytes, tables, n);
+    this.df = u32s(bytes, tables + 4 * n, t);
+    this.offsets = u32s(bytes, tables + 4 * (n + t), t + 1);
+    this.postings = bytes.subarray(start);
+    this.check(n);
+    this.analyzer = new Analyzer(header.language, header.stopwords);
+    this.k1 = header.k1;
+    header.terms.forEach((term, i) => this.termIds.set(term, i));
     let total = 0;
-    for (const dl of asset.lengths) total += dl;
+    for (let i = 0; i < n; i++) total += this.lengths[i];
     let avgdl = n > 0 ? total / n : 1;
     if (avgdl === 0) avgdl = 1;
-    const { k1, b } = asset;
-    this.norm = Float64Array.from(asset.lengths, (dl) => k1 * (1 - b + (b * dl) / avgdl));
+    const { k1, b } = header;
+    this.norm = Float64Array.from(this.lengths, (dl) => k1 * (1 - b + (b * dl) / avgdl));
   }
 
-  /** Parse the decompressed bytes of `lexical.*.json.zst`. */
+  /** Read the decompressed bytes of `lexical.*.bin.zst`, checking every table and posting list. */
   static fromBytes(bytes: Uint8Array): LexicalIndex {
-    let json: unknown;
-    try {
-      json = JSON.parse(new TextDecoder().decode(bytes));
-    } catch {
-      throw new LexicalFormatError("lexical index is not valid JSON; rebuild the site");
+    return new LexicalIndex(bytes);
+  }
+
+  /** Damage fails here, once, rather than as NaN scores or reads past an array in a search. */
+  private check(n: number): void {
+    const { offsets, df, postings } = this;
+    const t = df.length;
+    if (offsets[0] !== 0 || offsets[t] !== postings.byteLength) throw malformed("posting offsets");
+    for (let i = 0; i < t; i++) {
+      if (offsets[i + 1] < offsets[i] || df[i] === 0) throw malformed("posting offsets");
+      let doc = -1;
+      let pos = offsets[i];
+      const stop = offsets[i + 1];
+      for (let j = 0; j < df[i]; j++) {
+        const delta = this.varint(pos, stop);
+        pos = this.at;
+        const tf = this.varint(pos, stop);
+        pos = this.at;
+        if (delta < 0 || tf <= 0 || (j > 0 && delta === 0)) throw malformed("a posting list is not pairs of counts");
+        doc = j === 0 ? delta : doc + delta;
+      }
+      if (pos !== stop) throw malformed("a posting list does not fill its bytes");
+      if (doc >= n) throw malformed("a posting points past the last chunk");
     }
-    return new LexicalIndex(json as LexicalAsset); // the constructor checks it
+  }
+
+  /** Where the last varint() ended; kept in a field so the hot loop allocates nothing. */
+  private at = 0;
+
+  /** One LEB128 uint32 at `pos`, or -1 when it runs past `stop` or over 32 bits. */
+  private varint(pos: number, stop: number): number {
+    const p = this.postings;
+    let value = 0;
+    for (let shift = 0; shift < 35; shift += 7) {
+      if (pos >= stop) return -1;
+      const byte = p[pos++];
+      value += (byte & 0x7f) * 2 ** shift;
+      if (byte < 0x80) {
+        this.at = pos;
+        return value < 2 ** 32 ? value : -1;
+      }
+    }
+    return -1;
   }
 
   get size(): number {
-    return this.asset.lengths.length;
+    return this.lengths.length;
   }
 
   idf(df: number): number {
-    const n = this.asset.lengths.length;
+    const n = this.lengths.length;
     const raw = Math.log(1 + (n - df + 0.5) / (df + 0.5));
     return Math.floor(raw * IDF_GRID + 0.5) / IDF_GRID;
   }
@@ -113,12 +159,14 @@ export class LexicalIndex {
     for (const term of this.analyzer.queryTerms(query)) {
       const i = this.termIds.get(term);
       if (i === undefined) continue;
-      const flat = this.asset.postings[i];
-      const idf = this.idf(flat.length >> 1);
+      const idf = this.idf(this.df[i]);
+      const stop = this.offsets[i + 1];
+      let pos = this.offsets[i];
       let doc = 0;
-      for (let j = 0; j < flat.length; j += 2) {
-        doc += flat[j];
-        const tf = flat[j + 1];
+      for (let j = 0; j < this.df[i]; j++) {
+        doc += this.varint(pos, stop);
+        const tf = this.varint(this.at, stop);
+        pos = this.at;
         acc.set(doc, (acc.get(doc) ?? 0) + (idf * (tf * k1p1)) / (tf + this.norm[doc]));
       }
     }

@@ -35,6 +35,12 @@ export interface View {
 type State = { state: "idle" | "loading" | "ready" | "none" } | { state: "failed"; message: string };
 
 const RESULTS = 10;
+/**
+ * How long results wait for their excerpts before showing without them. On a
+ * fast connection the excerpts arrive first and nothing flickers; on a slow
+ * one, titles and headings show at once and the excerpts fill in.
+ */
+const EXCERPT_WAIT_MS = 120;
 export const WASM_FILE = "ort-wasm-simd-threaded.wasm";
 
 function describe(err: unknown): string {
@@ -52,13 +58,21 @@ export class Controller {
   private seq = 0;
   private encoding = false;
   private queued: { text: string; seq: number } | null = null;
+  /** Counts renders, so that a late excerpt download never replaces newer results. */
+  private renders = 0;
+  private excerptsFailed: string | null = null;
 
   constructor(
     private readonly config: BootConfig,
     private readonly view: View,
   ) {}
 
-  /** Start loading (idempotent): the index first, then vectors, graph and model together. */
+  /**
+   * Start loading (idempotent), in the order a visitor waits for things: the
+   * index and the excerpts of the first results; then vectors, graph and
+   * model together; then, in the background, every other excerpts file, so
+   * that later keystrokes wait for nothing.
+   */
   start(): Promise<Engine> {
     this.started ??= this.load();
     return this.started;
@@ -79,8 +93,12 @@ export class Controller {
     this.index = { state: "ready" };
     this.semantic = { state: engine.hasDense ? "loading" : "none" };
     this.updateStatus();
-    this.rerun();
-    if (!engine.hasDense) return engine;
+    await this.rerun(); // nothing heavy competes with the first results for the main thread
+    const prefetch = () => void engine.loadExcerpts(Array.from({ length: engine.manifest.counts.chunks }, (_, i) => i))?.catch(() => undefined);
+    if (!engine.hasDense) {
+      prefetch();
+      return engine;
+    }
     this.semanticLoad = this.loadSemantic(engine);
     this.semanticLoad.then(
       () => {
@@ -92,7 +110,7 @@ export class Controller {
         this.semantic = { state: "failed", message: describe(err) };
         this.updateStatus();
       },
-    );
+    ).finally(prefetch);
     return engine;
   }
 
@@ -121,35 +139,59 @@ export class Controller {
     const { index, semantic } = this;
     if (index.state === "failed") this.view.showStatus(`Search is unavailable: ${index.message}`, "error");
     else if (index.state === "loading") this.view.showStatus("Loading the search index…", "info");
+    else if (this.excerptsFailed !== null) this.view.showStatus(`Excerpts are unavailable: ${this.excerptsFailed}`, "warning");
     else if (semantic.state === "failed") {
       this.view.showStatus(`Semantic search is unavailable (${semantic.message}); showing text matches.`, "warning");
     } else if (semantic.state === "loading") this.view.showStatus("Loading the language model; showing text matches for now…", "info");
     else this.view.showStatus("", "none");
   }
 
-  private rerun(): void {
-    if (this.current.trim() !== "") this.query(this.current);
+  private rerun(): Promise<void> {
+    return this.current.trim() !== "" ? this.query(this.current) : Promise.resolve();
   }
 
-  /** Answer one query: BM25 results now, the hybrid ranking when the encoder has the vector. */
-  query(text: string): void {
+  /**
+   * Answer one query: BM25 results now, the hybrid ranking when the encoder
+   * has the vector. Settles once the BM25 results show their excerpts.
+   */
+  query(text: string): Promise<void> {
     this.current = text;
     const seq = ++this.seq;
     const engine = this.engine;
     if (engine === null) {
       void this.start().catch(() => undefined);
-      return;
+      return Promise.resolve();
     }
-    this.show(engine, text, null);
-    if (text.trim() === "" || this.semantic.state !== "ready") return;
-    this.queued = { text, seq };
-    this.pump(engine);
+    const shown = this.show(engine, text, null);
+    if (text.trim() !== "" && this.semantic.state === "ready") {
+      this.queued = { text, seq };
+      this.pump(engine);
+    }
+    return shown;
   }
 
-  private show(engine: Engine, text: string, vector: Float32Array | null): void {
+  /** Render results now if their excerpts are here, else when they arrive (or after EXCERPT_WAIT_MS, without). */
+  private show(engine: Engine, text: string, vector: Float32Array | null): Promise<void> {
     const results = text.trim() === "" ? [] : engine.search(text, vector, RESULTS);
     const mode = vector === null ? "lexical" : "hybrid";
-    this.view.showResults({ query: text, mode, results, groups: engine.group(results), terms: engine.queryTerms(text) });
+    const render = ++this.renders;
+    const paint = (rs: Result[]) => {
+      if (render === this.renders) this.view.showResults({ query: text, mode, results: rs, groups: engine.group(rs), terms: engine.queryTerms(text) });
+    };
+    const excerpts = engine.loadExcerpts(results.map((r) => r.id));
+    if (excerpts === null) {
+      paint(results);
+      return Promise.resolve();
+    }
+    const early = setTimeout(() => paint(results), EXCERPT_WAIT_MS);
+    return excerpts.then(
+      () => paint(engine.withExcerpts(results)),
+      (err) => {
+        this.excerptsFailed = describe(err);
+        this.updateStatus();
+        paint(engine.withExcerpts(results));
+      },
+    ).finally(() => clearTimeout(early));
   }
 
   /** One encode in flight at a time; only the newest waiting query runs next. */

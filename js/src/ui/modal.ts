@@ -142,6 +142,7 @@ export class Modal implements View {
     this.listbox.replaceChildren();
     this.listbox.dataset.mode = mode;
     this.listbox.dataset.query = query;
+    this.listbox.dataset.excerpts = results.every((r) => r.text !== null) ? "complete" : "loading";
     this.options = [];
     this.active = -1;
     let n = 0;
@@ -163,7 +164,8 @@ export class Modal implements View {
         const path = el("span", `${ID}__path`);
         appendHighlighted(path, (r.path.length > 1 ? r.path.slice(1) : r.path).join(" › "), pattern);
         const excerpt = el("span", `${ID}__excerpt`);
-        appendHighlighted(excerpt, excerptAround(r.text, pattern), pattern);
+        if (r.text === null) excerpt.dataset.loading = "";
+        else appendHighlighted(excerpt, excerptAround(r.text, pattern), pattern);
         option.append(path, excerpt);
         section.appendChild(option);
         this.options.push(option);

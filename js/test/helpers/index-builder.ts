@@ -5,7 +5,6 @@
  */
 import { Analyzer } from "../../src/core/analyze";
 import type { Fetch } from "../../src/core/engine";
-import type { LexicalAsset } from "../../src/core/lexical";
 
 export function zstdRaw(data: Uint8Array): Uint8Array {
   const parts: number[] = [0x28, 0xb5, 0x2f, 0xfd, 0xa0];
@@ -49,8 +48,8 @@ export function encodeVectors(scale: Float32Array, q: Int8Array, dims: number): 
   return out;
 }
 
-/** The lexical asset as mkdocs_embed/index/lexical.py writes it: tf = body + 3 × heading path. */
-export function buildLexical(chunks: { path: string[]; text: string }[], stopwords: string[] = []): LexicalAsset {
+/** The lexical file as mkdocs_embed/index/lexical.py writes it: tf = body + 3 × heading path. */
+export function buildLexical(chunks: { path: string[]; text: string }[], stopwords: string[] = []): Uint8Array {
   const analyzer = new Analyzer("english", stopwords);
   const postings = new Map<string, [number, number][]>();
   const lengths: number[] = [];
@@ -75,7 +74,41 @@ export function buildLexical(chunks: { path: string[]; text: string }[], stopwor
       return [gap, count];
     });
   });
-  return { version: 1, language: "english", stopwords, k1: 1.2, b: 0.75, heading_boost: 3, lengths, terms, postings: encoded };
+  return encodeLexical({ version: 2, language: "english", stopwords, k1: 1.2, b: 0.75, heading_boost: 3, terms }, lengths, encoded);
+}
+
+/** The binary layout of docs/reference/ranking.md: padded JSON header, uint32 tables, LEB128 postings. */
+export function encodeLexical(header: Record<string, unknown>, lengths: number[], postings: number[][]): Uint8Array {
+  let head = JSON.stringify(header);
+  head += " ".repeat((4 - (new TextEncoder().encode(head).length % 4)) % 4);
+  const headBytes = new TextEncoder().encode(head);
+  const lists = postings.map((flat) => varints(flat));
+  const offsets = [0];
+  for (const list of lists) offsets.push(offsets[offsets.length - 1] + list.length);
+  const words = [lengths.length, postings.length, ...lengths, ...postings.map((p) => p.length / 2), ...offsets];
+  const out = new Uint8Array(4 + headBytes.length + 4 * words.length + offsets[offsets.length - 1]);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, headBytes.length, true);
+  out.set(headBytes, 4);
+  words.forEach((w, i) => view.setUint32(4 + headBytes.length + 4 * i, w, true));
+  let at = 4 + headBytes.length + 4 * words.length;
+  for (const list of lists) {
+    out.set(list, at);
+    at += list.length;
+  }
+  return out;
+}
+
+export function varints(values: number[]): Uint8Array {
+  const out: number[] = [];
+  for (let v of values) {
+    while (v >= 0x80) {
+      out.push((v % 0x80) | 0x80);
+      v = Math.floor(v / 0x80);
+    }
+    out.push(v);
+  }
+  return Uint8Array.from(out);
 }
 
 export interface TestGraph {
@@ -119,8 +152,10 @@ export function buildIndex(opts: {
   texts: string[];
   pages?: { url: string; title: string }[];
   pageOf?: number[];
+  perFile?: number;
   manifestPatch?: Record<string, unknown>;
 }): TestIndex {
+  const perFile = opts.perFile ?? 128;
   const n = opts.texts.length;
   const dims = opts.vectors === null ? 0 : opts.vectors[0].length;
   const pages = opts.pages ?? [{ url: "", title: "Home" }];
@@ -131,14 +166,12 @@ export function buildIndex(opts: {
       page: pageOf,
       anchor: opts.texts.map((_, i) => `s${i}`),
       path: opts.texts.map((_, i) => [pages[pageOf[i]].title, `Section ${i}`]),
-      text: opts.texts,
-      key: opts.texts.map(() => "0".repeat(32)),
     },
   };
   const lexical = buildLexical(chunks.chunks.path.map((path, i) => ({ path, text: opts.texts[i] })));
   const stored: Record<string, Uint8Array> = {
     chunks: zstdRaw(new TextEncoder().encode(JSON.stringify(chunks))),
-    lexical: zstdRaw(new TextEncoder().encode(JSON.stringify(lexical))),
+    lexical: zstdRaw(lexical),
   };
   if (opts.vectors !== null) {
     if (opts.vectors.length !== n || opts.graph === undefined) throw new Error("one vector per text, and a graph");
@@ -147,19 +180,29 @@ export function buildIndex(opts: {
     stored.graph = zstdRaw(encodeGraph(opts.graph, n));
   }
   const files = new Map<string, Uint8Array>();
-  const names: Record<string, string> = {};
-  const bytes: Record<string, number> = {};
+  const names: Record<string, string | string[]> = {};
+  const bytes: Record<string, number | number[]> = {};
   for (const [kind, data] of Object.entries(stored)) {
     names[kind] = `${kind}.000000000000.bin.zst`;
     bytes[kind] = data.length;
     files.set(names[kind], data);
   }
+  names.excerpts = [];
+  bytes.excerpts = [];
+  for (let i = 0; i * perFile < n; i++) {
+    const data = zstdRaw(new TextEncoder().encode(JSON.stringify(opts.texts.slice(i * perFile, (i + 1) * perFile))));
+    const name = `excerpts.${String(i).padStart(12, "0")}.json.zst`;
+    names.excerpts.push(name);
+    bytes.excerpts.push(data.length);
+    files.set(name, data);
+  }
   const manifest = {
-    format: 1,
+    format: 2,
     generator: "test",
     model: { name: "test", fingerprint: "0", dims, pooling: "mean", normalize: true, query_prefix: "", max_tokens: 256 },
     counts: { pages: pages.length, chunks: n },
     hnsw: { m: 16, ef_search: 64 },
+    excerpts_per_file: perFile,
     files: names,
     bytes,
     ...opts.manifestPatch,
