@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -50,9 +52,14 @@ class Encoder:
         options = ort.SessionOptions()
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         options.log_severity_level = 3
-        if threads:
-            options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
+        # On CPU, batches run side by side, one core each, rather than one
+        # batch at a time on all cores: the batches are small (equal lengths),
+        # so onnxruntime's threads spent much of each of the model's ~100
+        # operators waiting for each other; 2 one-thread runs measured 1.2-1.5×
+        # the chunks/s of one 2-thread run (bench/embed_bench.py).
+        self._workers = 1 if provider == "cuda" else (threads or _usable_cores())
+        options.intra_op_num_threads = threads if provider == "cuda" else 1
         # Idle threads sleep instead of spinning: on a busy machine (CI, a shared
         # runner, a laptop running `mkdocs serve` and a browser) spinning
         # threads steal each other's cores; measured with bench/embed_bench.py
@@ -63,7 +70,9 @@ class Encoder:
             raise EmbedError("provider 'cuda' needs onnxruntime-gpu and a CUDA device; use provider: cpu")
         model_file = str(onnx_path or spec.onnx_path)
         try:
-            self._session = ort.InferenceSession(model_file, sess_options=options, providers=providers)
+            self._session = ort.InferenceSession(
+                model_file, sess_options=options, providers=providers, disabled_optimizers=_SLOWER_FUSIONS,
+            )
         except Exception as exc:  # onnxruntime raises its own exception types
             raise EmbedError(f"cannot load model {model_file}: {exc}") from exc
         self._inputs = {i.name for i in self._session.get_inputs()}
@@ -92,9 +101,28 @@ class Encoder:
         ids: list[np.ndarray] = []
         for start in range(0, len(texts), TOKENIZE_SLICE):
             ids += [np.array(e.ids, np.int64) for e in self._tokenizer.encode_batch(texts[start : start + TOKENIZE_SLICE])]
-        for batch in equal_length_batches([len(i) for i in ids], MAX_BATCH_TOKENS):
-            tokens = np.stack([ids[i] for i in batch])
-            yield EmbeddedBatch(batch, self._run(tokens), tokens.size)
+        batches = equal_length_batches([len(i) for i in ids], MAX_BATCH_TOKENS)
+        if self._workers == 1 or len(batches) == 1:
+            yield from (self._embed(batch, ids) for batch in batches)
+            return
+        # In input order, with a few batches in flight per worker: bounded
+        # memory, and a caller's checkpoints still follow the batch order.
+        with ThreadPoolExecutor(self._workers, thread_name_prefix="embed") as pool:
+            pending: deque[Future[EmbeddedBatch]] = deque()
+            try:
+                for batch in batches:
+                    pending.append(pool.submit(self._embed, batch, ids))
+                    if len(pending) > 2 * self._workers:
+                        yield pending.popleft().result()
+                while pending:
+                    yield pending.popleft().result()
+            finally:  # a caller that stops early doesn't wait for the rest
+                for future in pending:
+                    future.cancel()
+
+    def _embed(self, batch: list[int], ids: list[np.ndarray]) -> EmbeddedBatch:
+        tokens = np.stack([ids[i] for i in batch])
+        return EmbeddedBatch(batch, self._run(tokens), tokens.size)
 
     @staticmethod
     def _collect(batches: Iterator[EmbeddedBatch], count: int, progress: Progress | None) -> np.ndarray:
@@ -124,6 +152,20 @@ class Encoder:
             norms = np.linalg.norm(pooled, axis=1, keepdims=True)
             pooled = pooled / np.maximum(norms, 1e-12)
         return pooled
+
+
+_SLOWER_FUSIONS = ["SkipLayerNormFusion"]
+"""onnxruntime fusions that slow the model down: on an AVX2 CPU, onnxruntime
+1.32's SkipLayerNormalization took 6 ns per element against 1.7 for the Add,
+Add and LayerNormalization it replaces (10% of the model's time against 3%)."""
+
+
+def _usable_cores() -> int:
+    """Cores this process may run on (a container's or taskset's limit, not the machine's)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
 
 
 @lru_cache(maxsize=2)
