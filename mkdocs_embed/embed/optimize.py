@@ -4,9 +4,9 @@ The shipped default model stores int8 *weights* that onnxruntime expands to
 fp32 when it loads them, so it computes in fp32. For the build we derive a
 variant that really computes in int8: fold the weights to fp32, fuse each
 attention into one ``Attention`` node (fuse.py: the optimiser doesn't
-recognise the dynamo export's attention), fuse GELU with
-onnxruntime's transformer optimiser, then quantise the MatMuls and
-Attentions dynamically, per channel. Its vectors differ slightly from the
+recognise the dynamo export's attention), fuse GELU (as its tanh
+approximation) with onnxruntime's transformer optimiser, then quantise the
+MatMuls and Attentions dynamically, per channel. Its vectors differ slightly from the
 shipped model's (cosine ≥ 0.99, checked in tests/test_optimize.py), so the
 variant is part of every cache key; the browser keeps the shipped model.
 """
@@ -25,7 +25,7 @@ from ..atomic import write_atomic
 from ..log import log
 from ..model.spec import ModelSpec
 
-VARIANT = "int8pc-attn-v3"
+VARIANT = "int8pc-attn-v4"
 """Names the recipe below; change it whenever the recipe changes, so vectors are re-embedded."""
 _FAILED = ".failed"
 MIN_COSINE = 0.99
@@ -106,11 +106,18 @@ def prepare(onnx_path: Path) -> bytes:
 
 
 def _fusions():
-    """The optimiser's fusions, less SkipLayerNormalization: slower than what it replaces (encoder._SLOWER_FUSIONS)."""
+    """The optimiser's fusions, tuned for CPU speed.
+
+    No SkipLayerNormalization: slower than what it replaces (encoder._SLOWER_FUSIONS).
+    GELU as its tanh approximation (FastGelu): 1.1 ns per element against 1.6
+    for the exact erf form, 3-5% of the model's time; its error (~1e-3) is
+    small beside int8 rounding, and the vectors' cosine to fp32 is unchanged.
+    """
     from onnxruntime.transformers.fusion_options import FusionOptions
 
     options = FusionOptions("bert")
     options.enable_skip_layer_norm = False
+    options.enable_gelu_approximation = True
     return options
 
 
