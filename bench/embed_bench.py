@@ -7,8 +7,8 @@ Embeds the same real docs chunks (bench/corpus.py) with:
 - ``shipped``: mkdocs-embed's encoder on the shipped int8-weight model (what
   ``optimize: false`` runs);
 - ``optimised``: the prepared build model (``optimize: true``, the default);
-- ``optimised-1t``: the same on 1 intra-op thread (the others use ``--threads``,
-  by default onnxruntime's choice: one per core);
+- ``optimised-1t``: the same on one core (the others run ``--threads`` batches
+  side by side, one core each; by default one per core);
 - ``sentence-transformers``: all-MiniLM-L6-v2 on torch CPU, fp32, batch 32;
   its vectors are the fp32 reference for the cosines.
 
@@ -123,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--chunks", type=int, default=1000)
     parser.add_argument("--slices", type=int, default=5)
-    parser.add_argument("--threads", type=int, default=0, help="intra-op threads of shipped/optimised (0: onnxruntime's choice)")
+    parser.add_argument("--threads", type=int, default=0, help="cores for shipped/optimised (0: all usable)")
     args = parser.parse_args(argv)
     chunks = corpus.docs_chunks(args.chunks)
     texts = [c.embed_text for c in chunks]
