@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -48,6 +49,26 @@ def test_a_texts_vector_does_not_depend_on_its_batch(encoder):
         assert np.allclose(encoder.embed_passages([text])[0], together[i], atol=1e-5)
 
 
+def test_batches_run_side_by_side_come_back_in_order_and_equal_one_cores():
+    spec = resolve_model(ModelSettings())
+    texts = [f"Section {i}: " + "the cache keeps vectors between builds. " * (i % 9 + 1) for i in range(60)]
+    one, two = Encoder(spec, threads=1), Encoder(spec, threads=2)
+    streamed_one, streamed_two = list(one.iter_passages(texts)), list(two.iter_passages(texts))
+    assert [b.indices for b in streamed_two] == [b.indices for b in streamed_one]  # checkpoints follow one order
+    for a, b in zip(streamed_one, streamed_two):
+        assert np.allclose(a.vectors, b.vectors, atol=1e-6)
+
+
+def test_a_caller_that_stops_early_leaves_no_work_running():
+    encoder = Encoder(resolve_model(ModelSettings()), threads=2)
+    texts = [f"Passage {i} " + "word " * i for i in range(200)]
+    batches = encoder.iter_passages(texts)
+    first = next(batches)
+    batches.close()  # cancels the batches not started, waits for the few in flight
+    assert len(first.indices) >= 1
+    assert not [t for t in threading.enumerate() if t.name.startswith("embed")]
+
+
 def _site(root: Path, body: str) -> Path:
     pages = {
         "index.html": ("Home", "<h2 id='start'>Getting started</h2><p>Install the plugin with pip and add it to mkdocs.yml. " * 3),
@@ -81,7 +102,9 @@ def test_switching_optimize_embeds_again_and_the_browser_keeps_the_shipped_model
     assert runs[0].tokens_embedded == runs[1].tokens_embedded > 0
 
 
-DERIVED = ["graph", "lexical", "zst19-chunks", "zst19-excerpts", "zst19-graph", "zst19-keys", "zst19-lexical", "zst19-vectors"]
+DERIVED = [
+    "graph", "lexical", "zst19-fragments", "zst19-graph", "zst19-keys", "zst19-lexical", "zst19-pages", "zst19-postings", "zst19-vectors",
+]
 """Kinds kept in cache/derived: the graph, the lexical index, and each asset compressed."""
 
 
@@ -102,8 +125,21 @@ def test_no_change_rebuild_writes_the_same_index_and_an_edit_changes_it(tmp_path
     edited = build_index(settings)
     assert edited.embedded >= 1 and edited.reused >= 1  # the untouched page is reused
     changed = {name.split(".")[0] for name in set(_assets(site)) ^ set(first)}
-    assert {"excerpts", "vectors", "lexical"} <= changed  # a 4-node graph may keep its links
+    assert {"fragments", "vectors", "postings", "lexical", "pages"} <= changed  # a 4-node graph may keep its links
     assert _derived_kinds(tmp_path / "cache") == DERIVED
+
+
+def test_an_index_file_cut_short_in_place_is_written_again(tmp_path):
+    """Fragment and postings files skip fsync; one a power cut left short has the wrong size and is rewritten."""
+    site = _site(tmp_path / "site", "Vectors are cached between builds, keyed by text and model. " * 4)
+    settings = BuildSettings(site_dir=site, cache_dir=tmp_path / "cache")
+    build_index(settings)
+    first = _assets(site)
+    for name in first:
+        if name.startswith(("fragments.", "postings.", "pages.")):
+            (site / ASSET_DIR / name).write_bytes(first[name][: len(first[name]) // 2])
+    build_index(settings)  # `mkdocs-embed index` on a folder MkDocs did not clean
+    assert _assets(site) == first
 
 
 def test_damaged_derived_file_is_rebuilt(tmp_path):
