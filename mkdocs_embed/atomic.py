@@ -32,9 +32,14 @@ def _file_mode() -> int:
 _MODE = _file_mode()
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a synced temporary file and a rename."""
-    _replace_with(path, lambda fh: fh.write(data))
+def write_atomic(path: Path, data: bytes, sync: bool = True) -> None:
+    """Write ``data`` to ``path`` through a temporary file and a rename.
+
+    ``sync=False`` skips the fsync, for the many small content-named files of
+    an index: a rename is still all or nothing, and a file that a power cut
+    leaves short has the wrong size, which the next build checks and rewrites.
+    """
+    _replace_with(path, lambda fh: fh.write(data), sync)
 
 
 def copy_atomic(source: Path, path: Path) -> None:
@@ -68,7 +73,7 @@ def link_or_copy(source: Path, path: Path) -> None:
             os.unlink(tmp)
 
 
-def _replace_with(path: Path, fill: Callable[[BinaryIO], object]) -> None:
+def _replace_with(path: Path, fill: Callable[[BinaryIO], object], sync: bool = True) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -79,7 +84,8 @@ def _replace_with(path: Path, fill: Callable[[BinaryIO], object]) -> None:
         with os.fdopen(fd, "wb") as fh:
             fill(fh)
             fh.flush()
-            os.fsync(fh.fileno())
+            if sync:
+                os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException as exc:
         with contextlib.suppress(OSError):

@@ -26,10 +26,10 @@ ASSET_DIR = "assets/mkdocs-embed"
 MANIFEST = "manifest.json"
 KEY_BYTES = 16
 """Bytes of a chunk's cache key, kept per chunk in the ``keys`` file for reuse by later builds."""
-DATA_KINDS = ("chunks", "excerpts", "lexical", "vectors", "graph", "keys")
-"""The data files of an index; a text-only index has the first three."""
-EXCERPTS_PER_FILE = 128
-"""Chunks per excerpts file: a result needs one small file, not every chunk's text."""
+DATA_KINDS = ("pages", "lexical", "vectors", "graph", "keys")
+"""The data files the manifest names; a text-only index has the first two."""
+SHARD_KINDS = ("fragments", "postings")
+"""Files named by other files (pages, lexical) rather than by the manifest."""
 MAX_DECOMPRESSED = 1 << 31
 _FILE_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]*")
 """A data file's name in the manifest: inside the index folder, as the widget requires too."""
@@ -152,13 +152,14 @@ def excerpt(text: str, limit: int) -> str:
     return (cut[:space] if space > limit // 2 else cut).rstrip() + "…"
 
 
-def encode_chunks(pages: Sequence[tuple[str, str]], chunks: Sequence[dict[str, Any]]) -> bytes:
-    """Column-oriented JSON of pages ``(url, title)`` and chunk records (page, anchor, path)."""
-    data = {
-        "pages": {"url": [u for u, _ in pages], "title": [t for _, t in pages]},
-        "chunks": {col: [c[col] for c in chunks] for col in ("page", "anchor", "path")},
-    }
-    return _json_bytes(data)
+def encode_pages(pages: Sequence[tuple[str, str]], first: Sequence[int], fragments: Sequence[str]) -> bytes:
+    """Pages ``(url, title)``, the id of each page's first chunk, and the name of each page's fragment file."""
+    return _json_bytes({
+        "url": [u for u, _ in pages],
+        "title": [t for _, t in pages],
+        "first": list(first),
+        "fragments": list(fragments),
+    })
 
 
 def _json_bytes(data: Any) -> bytes:
@@ -173,39 +174,50 @@ def parse_json(data: bytes, what: str) -> Any:
         raise FormatError(f"{what} is not valid UTF-8 JSON ({str(exc)[:200]})") from None
 
 
-def decode_chunks(data: bytes, n_expected: int) -> dict[str, Any]:
-    raw = parse_json(data, "chunks file")
+def decode_pages(data: bytes, n_chunks: int) -> dict[str, list[Any]]:
+    """The pages file, checked: every chunk belongs to exactly one page, and fragment names stay in the folder."""
+    raw = parse_json(data, "pages file")
     try:
-        pages, chunks = raw["pages"], raw["chunks"]
-        n_pages = len(pages["url"])
-        _check_column(pages, "url", n_pages, str)
-        _check_column(pages, "title", n_pages, str)
-        _check_column(chunks, "anchor", n_expected, str)
-        _check_column(chunks, "path", n_expected, list)
-        if any(not isinstance(s, str) for p in chunks["path"] for s in p):
-            raise ValueError("a heading path holds a non-string")
-        _check_column(chunks, "page", n_expected, int)
-        if any(isinstance(p, bool) or not 0 <= p < n_pages for p in chunks["page"]):
-            raise ValueError("a chunk points to a missing page")
+        if not isinstance(raw, dict):
+            raise TypeError("not a JSON object")
+        n_pages = len(raw["url"])
+        for col, kind in (("url", str), ("title", str), ("first", int), ("fragments", str)):
+            _check_column(raw, col, n_pages, kind)
+        first = raw["first"]
+        if n_pages and (first[0] != 0 or any(isinstance(f, bool) for f in first)):
+            raise ValueError("the first page does not start at chunk 0")
+        if any(b <= a for a, b in zip(first, first[1:])) or (n_pages and first[-1] >= n_chunks) or (n_chunks and not n_pages):
+            raise ValueError("page starts are not increasing chunk ids")
+        if not all(_FILE_NAME.fullmatch(name) for name in raw["fragments"]):
+            raise ValueError("a fragment file name leaves the index folder")
     except (ValueError, KeyError, TypeError) as exc:
-        raise FormatError(f"chunks file is damaged ({exc})") from exc
+        raise FormatError(f"pages file is damaged ({exc})") from exc
     return raw
 
 
-def excerpt_files(n_chunks: int, per_file: int) -> int:
-    """How many excerpts files an index of ``n_chunks`` chunks has."""
-    return -(-n_chunks // per_file)
+def page_chunks(pages: dict[str, list[Any]], page: int, n_chunks: int) -> range:
+    """The ids of page ``page``'s chunks."""
+    first = pages["first"]
+    return range(first[page], first[page + 1] if page + 1 < len(first) else n_chunks)
 
 
-def encode_excerpts(texts: Sequence[str]) -> list[bytes]:
-    """The excerpts files: JSON lists of ``EXCERPTS_PER_FILE`` excerpts (the last one shorter)."""
-    return [_json_bytes(list(texts[i : i + EXCERPTS_PER_FILE])) for i in range(0, len(texts), EXCERPTS_PER_FILE)]
+def encode_fragment(chunks: Sequence[dict[str, Any]]) -> bytes:
+    """One page's chunks as columns: anchor, heading path and excerpt."""
+    return _json_bytes({col: [c[col] for c in chunks] for col in ("anchor", "path", "text")})
 
 
-def decode_excerpts(data: bytes, rows: int, what: str) -> list[str]:
+def decode_fragment(data: bytes, rows: int, what: str) -> dict[str, list[Any]]:
     raw = parse_json(data, what)
-    if not isinstance(raw, list) or len(raw) != rows or any(not isinstance(t, str) for t in raw):
-        raise FormatError(f"{what} is damaged (not a list of {rows} strings)")
+    try:
+        if not isinstance(raw, dict):
+            raise TypeError("not a JSON object")
+        _check_column(raw, "anchor", rows, str)
+        _check_column(raw, "text", rows, str)
+        _check_column(raw, "path", rows, list)
+        if any(not isinstance(s, str) for p in raw["path"] for s in p):
+            raise ValueError("a heading path holds a non-string")
+    except (ValueError, KeyError, TypeError) as exc:
+        raise FormatError(f"{what} is damaged ({exc})") from exc
     return raw
 
 
@@ -238,33 +250,21 @@ def check_manifest(raw: Any) -> dict[str, Any]:
             f"(it reads format {FORMAT_VERSION}); rebuild the site or upgrade mkdocs-embed"
         )
     try:
-        for key in DATA_KINDS if has_vectors(raw) else DATA_KINDS[:3]:
+        for key in DATA_KINDS if has_vectors(raw) else DATA_KINDS[:2]:
             if key not in raw["files"]:
                 raise KeyError(f"files.{key}")
         for key, name in raw["files"].items():
-            for one in name if key == "excerpts" and isinstance(name, list) else [name]:
-                if not isinstance(one, str) or not _FILE_NAME.fullmatch(one):
-                    raise KeyError(f"files.{key}")
+            if not isinstance(name, str) or not _FILE_NAME.fullmatch(name):
+                raise KeyError(f"files.{key}")
         for section, key in (("counts", "chunks"), ("model", "dims"), ("hnsw", "ef_search")):
             value = raw[section][key]
             if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**32:
                 raise KeyError(f"{section}.{key}")
-        per_file = raw["excerpts_per_file"]
-        if isinstance(per_file, bool) or not isinstance(per_file, int) or not 0 < per_file < 2**32:
-            raise KeyError("excerpts_per_file")
-        excerpts = raw["files"]["excerpts"]
-        if not isinstance(excerpts, list) or len(excerpts) != excerpt_files(raw["counts"]["chunks"], per_file):
-            raise KeyError("files.excerpts")
     except (KeyError, TypeError, AttributeError) as exc:
         raise FormatError(f"manifest.json lacks a valid {exc}") from exc
     if not has_vectors(raw) and ("graph" in raw["files"] or int(raw["model"]["dims"]) != 0):
         raise FormatError("manifest.json has no vectors file, yet a graph or non-zero model.dims")
     return raw
-
-
-def data_files(manifest: dict[str, Any]) -> list[str]:
-    """Every data file a checked manifest names, excerpts files included."""
-    return [name for value in manifest["files"].values() for name in (value if isinstance(value, list) else [value])]
 
 
 def has_vectors(manifest: dict[str, Any]) -> bool:

@@ -10,6 +10,8 @@ import dataclasses
 import functools
 import hashlib
 import importlib.metadata
+import json
+import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -27,15 +29,16 @@ from .errors import EmbedError
 from .index import hnsw
 from .index.lexical import build_lexical
 from .index.quantize import quantize
+from .index.lexical_file import LexicalBuild
 from .index_format import (
-    EXCERPTS_PER_FILE,
     compress,
-    encode_chunks,
-    encode_excerpts,
+    encode_fragment,
     encode_graph,
     encode_keys,
+    encode_pages,
     encode_vectors,
     excerpt,
+    hashed_name,
 )
 from .log import log
 from .memo import RebuildMemo
@@ -44,11 +47,12 @@ from .progress import progress_bar
 from .settings import BuildSettings, ChunkSettings
 from .store import BuildManifest, VectorCache, chunk_key
 from .store.chunks import load_chunks, save_chunks
-from .store.previous import fetch_vectors as fetch_deployed_vectors
 
 CHECKPOINT_S = 10.0
 """Seconds of embedding between cache checkpoints: the most a killed build loses."""
 CHUNKS_FILE = "chunks.json"
+_BUILD_STAMP = re.compile(r"<!--\s*MkDocs version : [^\n]*\s*Build Date UTC : [^\n]*\s*-->")
+"""The comment MkDocs' own theme puts in the home page: a new time each build, and never chunked."""
 SERVE_ZSTD_LEVEL = 3
 """zstd level on `mkdocs serve` reloads: a fraction of level 19's time, for files never deployed."""
 
@@ -162,9 +166,12 @@ def _chunk_pages(
         return chunk_page(page, settings, tokens)
 
     for page in pages:
-        memo = hashlib.sha256(salt + page.url.encode() + b"\0" + page.html.encode("utf-8", "surrogatepass")).digest()
+        html = _BUILD_STAMP.sub("", page.html) if "Build Date UTC" in page.html else page.html
+        memo = hashlib.sha256(salt + page.url.encode() + b"\0" + html.encode("utf-8", "surrogatepass")).digest()
         try:
             chunks.extend(_CHUNKED.get(memo, lambda page=page: cut(page)))
+        except EmbedError:  # the tokenizer cannot be read: no page could be chunked
+            raise
         except Exception as exc:  # one broken page must not stop the build
             log.warning("embed: skipping %s: %s", page.path, exc)
             report.skipped_pages += 1
@@ -197,6 +204,8 @@ def _embed_missing(
         if cache.get(key) is None:
             todo.setdefault(key, chunk.embed_text)
     if todo and settings.previous_deploy:
+        from .store.previous import fetch_vectors as fetch_deployed_vectors  # urllib and ssl: 30 ms of every build
+
         deployed = fetch_deployed_vectors(settings.previous_deploy, spec.fingerprint, todo.keys())
         cache.add(deployed.keys(), deployed.values())
         cache.checkpoint()
@@ -233,61 +242,79 @@ def _emit(
     settings: BuildSettings, spec: ModelSpec, chunks: Sequence[Chunk], keys: Sequence[bytes], vectors: np.ndarray | None,
 ) -> int:
     """Write the site's index files, without vectors and graph when ``vectors`` is None; returns their total size."""
-    page_index: dict[str, int] = {}
     pages: list[tuple[str, str]] = []
-    records = []
-    for chunk in chunks:
-        if chunk.url not in page_index:
-            page_index[chunk.url] = len(pages)
+    first: list[int] = []
+    fragments: list[list[dict]] = []
+    for i, chunk in enumerate(chunks):
+        if not pages or chunk.url != pages[-1][0]:  # a page's chunks are consecutive
             pages.append((chunk.url, chunk.title))
-        records.append({"page": page_index[chunk.url], "anchor": chunk.anchor, "path": list(chunk.path)})
-    texts = [excerpt(chunk.text, settings.chunk.excerpt_chars) for chunk in chunks]
-    data: dict[str, tuple[str, bytes | list[bytes]]] = {
-        "chunks": ("json", encode_chunks(pages, records)),
-        "excerpts": ("json", encode_excerpts(texts)),
+            first.append(i)
+            fragments.append([])
+        text = excerpt(chunk.text, settings.chunk.excerpt_chars)
+        fragments[-1].append({"anchor": chunk.anchor, "path": list(chunk.path), "text": text})
+    level = SERVE_ZSTD_LEVEL if settings.serving else 19
+
+    def pack(kind: str, parts: list[bytes]) -> list[bytes]:
+        if vectors is None:  # text-only builds leave the cache folder alone
+            return [compress(part, level) for part in parts]
+        # zstd at level 19 is most of a no-change rebuild of a large site
+        return _unframe(_derived(settings, f"zst{level}-{kind}", parts, lambda: _frame([compress(p, level) for p in parts])))
+
+    shards: dict[str, list[bytes]] = {"fragments": pack("fragments", [encode_fragment(f) for f in fragments])}
+    lexical = _lexical(settings, chunks, cached=vectors is not None)
+    shards["postings"] = pack("postings", lexical.shards)
+    names = {kind: [hashed_name(kind, EXT[kind], data) for data in parts] for kind, parts in shards.items()}
+    data = {
+        "pages": encode_pages(pages, first, names["fragments"]),
+        "lexical": lexical.head(names["postings"]),
     }
     dims = vectors.shape[1] if vectors is not None and len(vectors) else 0
     if vectors is not None:
         scales, q = quantize(vectors) if len(vectors) else (np.zeros(0, np.float32), np.zeros((0, dims), np.int8))
-        data["vectors"] = ("i8", encode_vectors(scales, q))
-        data["keys"] = ("bin", encode_keys(keys))
-        data["graph"] = ("bin", _derived(
+        data["vectors"] = encode_vectors(scales, q)
+        data["keys"] = encode_keys(keys)
+        data["graph"] = _derived(
             settings, "graph", [vectors.tobytes()],
             lambda: encode_graph(hnsw.build_graph(vectors) if len(vectors) else hnsw.empty_graph()),
-        ))
-        lexical_inputs = [settings.language.encode(), *(f"{c.path}\0{c.text}".encode() for c in chunks)]
-        data["lexical"] = ("bin", _derived(
-            settings, "lexical", lexical_inputs,
-            lambda: build_lexical(chunks, settings.language),
-        ))
-    else:  # text-only builds leave the cache folder alone
-        data["lexical"] = ("bin", build_lexical(chunks, settings.language))
-    level = SERVE_ZSTD_LEVEL if settings.serving else 19
-
-    def pack(kind: str, raw: bytes | list[bytes]) -> bytes | list[bytes]:
-        parts = raw if isinstance(raw, list) else [raw]
-        if vectors is None:
-            packed = [compress(part, level) for part in parts]
-        else:  # zstd at level 19 is most of a no-change rebuild of a large site
-            packed = _unframe(_derived(settings, f"zst{level}-{kind}", parts, lambda: _frame([compress(p, level) for p in parts])))
-        return packed if isinstance(raw, list) else packed[0]
-
+        )
     manifest = write_index(
         settings.site_dir,
         spec,
         dims=dims,
-        counts={"pages": len(pages), "chunks": len(records)},
+        counts={"pages": len(pages), "chunks": len(chunks)},
         ef_search=hnsw.EF_SEARCH,
         m=hnsw.M,
-        excerpts_per_file=EXCERPTS_PER_FILE,
-        packed={kind: (ext, pack(kind, raw)) for kind, (ext, raw) in data.items()},
+        files={kind: (hashed_name(kind, EXT[kind], stored), stored) for kind, raw in data.items() for stored in pack(kind, [raw])},
+        shards=[(name, stored) for kind in shards for name, stored in zip(names[kind], shards[kind])],
         ship_model=settings.ship_model and vectors is not None,
+        cache_dir=settings.cache_dir if vectors is not None else None,
     )
-    return sum(sum(size) if isinstance(size, list) else size for size in manifest["bytes"].values())
+    return sum(manifest["bytes"].values()) + sum(len(stored) for parts in shards.values() for stored in parts)
+
+
+EXT = {
+    "pages": "json.zst", "fragments": "json.zst", "lexical": "bin.zst", "postings": "bin.zst",
+    "vectors": "i8.zst", "graph": "bin.zst", "keys": "bin.zst",
+}
+"""Each kind's file extension, after ``kind.<hash>.``."""
+
+
+def _lexical(settings: BuildSettings, chunks: Sequence[Chunk], cached: bool) -> LexicalBuild:
+    """The lexical index of ``chunks``; from the cache folder while the chunks' text is unchanged."""
+    if not cached:
+        return build_lexical(chunks, settings.language)
+    inputs = [settings.language.encode(), *(f"{c.path}\0{c.text}".encode() for c in chunks)]
+
+    def make() -> bytes:
+        build = build_lexical(chunks, settings.language)
+        return _frame([json.dumps(build.header).encode(), np.asarray(build.lengths, "<u4").tobytes(), *build.shards])
+
+    header, lengths, *postings = _unframe(_derived(settings, "lexical", inputs, make))
+    return LexicalBuild(json.loads(header), np.frombuffer(lengths, "<u4").tolist(), postings)
 
 
 def _frame(parts: Sequence[bytes]) -> bytes:
-    """Several byte strings as one, for a derived file that holds a list (the excerpts files)."""
+    """Several byte strings as one, for a derived file that holds a list."""
     return b"".join(len(p).to_bytes(4, "little") + p for p in parts)
 
 

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from mkdocs_embed.index_format import ASSET_DIR, data_files, decode_keys, decompress
+from mkdocs_embed.index_format import ASSET_DIR, decode_keys, decompress
 from mkdocs_embed.search.reader import load_index
 from mkdocs_embed.store.cache import decode_pack
 
@@ -51,7 +51,7 @@ def test_build_writes_the_index_and_logs_a_summary(example_project):
     manifest = json.loads((example_project.site / ASSET_DIR / "manifest.json").read_text())
     assert manifest["format"] == 2 and manifest["model"]["dims"] == 384
     assert manifest["counts"]["pages"] >= 15
-    for name in data_files(manifest):
+    for name in load_index(example_project.site).files:
         assert (example_project.site / ASSET_DIR / name).is_file()
     assert (example_project.site / ASSET_DIR / manifest["model"]["onnx"]).is_file()
 
@@ -59,7 +59,9 @@ def test_build_writes_the_index_and_logs_a_summary(example_project):
 def test_index_is_compact(example_project):
     manifest = json.loads((example_project.site / ASSET_DIR / "manifest.json").read_text())
     sizes = manifest["bytes"]
-    per_chunk = (sizes["chunks"] + sum(sizes["excerpts"]) + sizes["vectors"] + sizes["graph"]) / manifest["counts"]["chunks"]
+    index = load_index(example_project.site)
+    fragments = sum((index.folder / name).stat().st_size for name in index.files if name.startswith("fragments."))
+    per_chunk = (sizes["pages"] + fragments + sizes["vectors"] + sizes["graph"]) / manifest["counts"]["chunks"]
     assert per_chunk <= 600, f"{per_chunk:.0f} bytes per chunk"
 
 

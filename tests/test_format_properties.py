@@ -1,7 +1,7 @@
 """Damaged index files: the reader either loads them or says what is wrong, and never crashes later.
 
-Real assets (hnswlib graph, quantised vectors, chunks and excerpts JSON,
-keys, lexical index, zstd-compressed as the emitter writes them) are truncated, bit-flipped or
+Real assets (hnswlib graph, quantised vectors, pages and fragment JSON,
+keys, lexical head and postings, zstd-compressed as the emitter writes them) are truncated, bit-flipped or
 spliced, at the stored (compressed) level and at the decoded level (then
 recompressed, so the damage reaches the decoders behind zstd). Each damaged
 site goes through ``load_index`` and then the searches the CLI runs. The
@@ -32,10 +32,10 @@ from mkdocs_embed.index_format import (
     FORMAT_VERSION,
     MANIFEST,
     compress,
-    encode_chunks,
-    encode_excerpts,
+    encode_fragment,
     encode_graph,
     encode_keys,
+    encode_pages,
     encode_vectors,
     hashed_name,
 )
@@ -46,8 +46,8 @@ from mkdocs_embed.search.reader import load_index
 N, DIMS = 60, 16
 DEADLINE_S = 10
 """Per example: far above the few milliseconds a load and search take, far below a hang."""
-KINDS = ("chunks", "excerpts", "vectors", "keys", "graph", "lexical")
 QUERIES = ("install with pip", "cache folder", "", "ζ 安装 <script>")
+PAGES = 5
 
 
 @dataclass(frozen=True)
@@ -56,53 +56,58 @@ class _Chunk:
     text: str
 
 
-def _raw_assets() -> dict[str, bytes]:
-    """Uncompressed bytes of every data file of a small real index."""
+def _raw_assets() -> tuple[dict[str, bytes], dict[str, bytes], dict[str, str]]:
+    """Every data file of a small real index: raw and stored bytes by file name, and the manifest's names by kind."""
     rng = np.random.default_rng(7)
     vectors = rng.standard_normal((N, DIMS)).astype(np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     scales, q = quantize(vectors)
     words = "install pip cache folder model vectors graph search query build deploy theme".split()
+    per_page = N // PAGES
     chunks = [
-        _Chunk((f"Page {i % 5}", f"Section {i}"), " ".join(words[(i * 7 + j) % len(words)] for j in range(9 + i % 5)))
+        _Chunk((f"Page {i // per_page}", f"Section {i}"), " ".join(words[(i * 7 + j) % len(words)] for j in range(9 + i % 5)))
         for i in range(N)
     ]
-    pages = [(f"page-{p}/", f"Page {p}") for p in range(5)]
-    records = [{"page": i % 5, "anchor": f"section-{i}", "path": list(c.path)} for i, c in enumerate(chunks)]
-    [excerpts] = encode_excerpts([c.text for c in chunks])  # one file: N is below EXCERPTS_PER_FILE
-    return {
-        "chunks": encode_chunks(pages, records),
-        "excerpts": excerpts,
-        "vectors": encode_vectors(scales, q),
-        "keys": encode_keys([i.to_bytes(16, "little") for i in range(N)]),
-        "graph": encode_graph(build_graph(vectors)),
-        "lexical": build_lexical(chunks),
+    raw: dict[str, bytes] = {}
+
+    def add(kind: str, ext: str, data: bytes) -> str:
+        name = hashed_name(kind, ext, compress(data))
+        raw[name] = data
+        return name
+
+    fragments = [
+        add("fragments", "json.zst", encode_fragment([
+            {"anchor": f"section-{i}", "path": list(chunks[i].path), "text": chunks[i].text} for i in range(p * per_page, (p + 1) * per_page)
+        ]))
+        for p in range(PAGES)
+    ]
+    lexical = build_lexical(chunks, shard_bytes=256)  # several postings files
+    postings = [add("postings", "bin.zst", shard) for shard in lexical.shards]
+    named = {
+        "pages": add("pages", "json.zst", encode_pages([(f"page-{p}/", f"Page {p}") for p in range(PAGES)],
+                                                        [p * per_page for p in range(PAGES)], fragments)),
+        "lexical": add("lexical", "bin.zst", lexical.head(postings)),
+        "vectors": add("vectors", "i8.zst", encode_vectors(scales, q)),
+        "keys": add("keys", "bin.zst", encode_keys([i.to_bytes(16, "little") for i in range(N)])),
+        "graph": add("graph", "bin.zst", encode_graph(build_graph(vectors))),
     }
+    return raw, {name: compress(data) for name, data in raw.items()}, named
 
 
-RAW = _raw_assets()
-STORED = {kind: compress(data) for kind, data in RAW.items()}
-EXT = {"chunks": "json.zst", "excerpts": "json.zst", "vectors": "i8.zst", "keys": "bin.zst", "graph": "bin.zst", "lexical": "bin.zst"}
+RAW, STORED, NAMED = _raw_assets()
 QUERY_VECTORS = np.random.default_rng(8).standard_normal((3, DIMS)).astype(np.float32)
 
 
-def _names(stored: dict[str, bytes]) -> dict[str, str]:
-    return {kind: hashed_name(kind, EXT[kind], data) for kind, data in stored.items()}
-
-
 def _manifest(stored: dict[str, bytes]) -> dict:
-    files: dict = _names(stored)
-    files["excerpts"] = [files["excerpts"]]
     return {
         "format": FORMAT_VERSION,
         "generator": "test",
         "model": {"name": "test", "fingerprint": "0" * 16, "dims": DIMS, "pooling": "mean",
                   "normalize": True, "query_prefix": "", "max_tokens": 256},
-        "counts": {"pages": 5, "chunks": N},
+        "counts": {"pages": PAGES, "chunks": N},
         "hnsw": {"m": 16, "ef_search": 64},
-        "excerpts_per_file": 128,
-        "files": files,
-        "bytes": {kind: [len(data)] if kind == "excerpts" else len(data) for kind, data in stored.items()},
+        "files": dict(NAMED),
+        "bytes": {kind: len(stored[name]) for kind, name in NAMED.items()},
     }
 
 
@@ -171,15 +176,16 @@ class Site:
 
 @st.composite
 def _damaged_sites(draw) -> Site:
-    """One file of the index damaged, at the stored or the decoded level, or the manifest."""
-    target = draw(st.sampled_from([*KINDS, "manifest"]))
+    """One file of the index damaged under its own name, at the stored or the decoded level, or the manifest."""
+    target = draw(st.sampled_from(["manifest", *sorted(STORED)]))
     stored = dict(STORED)
     manifest = _manifest(stored)
     if target == "manifest":
         raw = json.dumps(manifest).encode()
         damaged = draw(_damaged_json(raw) if draw(st.booleans()) else _damaged_bytes(raw))
         return Site(stored, damaged)
-    level = draw(st.sampled_from(["stored", "decoded", "json"] if target in ("chunks", "excerpts") else ["stored", "decoded"]))
+    json_kind = target.startswith(("pages.", "fragments."))
+    level = draw(st.sampled_from(["stored", "decoded", "json"] if json_kind else ["stored", "decoded"]))
     if level == "stored":
         stored[target] = draw(_damaged_bytes(STORED[target]))
     elif level == "decoded":
@@ -204,9 +210,8 @@ def _write(site_dir: Path, site: Site) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for path in folder.iterdir():
         path.unlink()
-    names = _names(site.stored)
-    for kind, data in site.stored.items():
-        (folder / names[kind]).write_bytes(data)
+    for name, data in site.stored.items():
+        (folder / name).write_bytes(data)
     (folder / MANIFEST).write_bytes(site.manifest)
 
 
@@ -253,8 +258,8 @@ def test_undamaged_index_loads_and_searches(tmp_path):
 
 @given(_damaged_sites())
 @example(Site(dict(STORED), b"[" * 100_000))
-@example(Site({**STORED, "chunks": compress(b"[" * 100_000)}, json.dumps(_manifest({**STORED, "chunks": compress(b"[" * 100_000)})).encode()))
-@example(Site({**STORED, "lexical": compress(b'{"version":1,"lengths":' + b"[" * 100_000)}, json.dumps(_manifest({**STORED, "lexical": compress(b'{"version":1,"lengths":' + b"[" * 100_000)})).encode()))
+@example(Site({**STORED, NAMED["pages"]: compress(b"[" * 100_000)}, json.dumps(_manifest(STORED)).encode()))
+@example(Site({**STORED, NAMED["lexical"]: compress(b"\x00\x00\x01\x00" + b"[" * 100_000)}, json.dumps(_manifest(STORED)).encode()))
 def test_damaged_index_loads_or_fails_clearly(site):
     _check(site)
 

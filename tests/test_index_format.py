@@ -8,22 +8,21 @@ import pytest
 from mkdocs_embed.index.hnsw import build_graph
 from mkdocs_embed.index.quantize import dequantize, quantize
 from mkdocs_embed.index_format import (
-    EXCERPTS_PER_FILE,
     KEY_BYTES,
     FormatError,
     check_manifest,
-    decode_chunks,
-    decode_excerpts,
+    decode_fragment,
     decode_graph,
     decode_keys,
+    decode_pages,
     decode_vectors,
-    encode_chunks,
-    encode_excerpts,
+    encode_fragment,
     encode_graph,
     encode_keys,
+    encode_pages,
     encode_vectors,
     excerpt,
-    excerpt_files,
+    page_chunks,
 )
 from mkdocs_embed.search.hnsw import GraphSearch
 
@@ -101,32 +100,35 @@ def test_graph_with_links_past_the_end_is_rejected():
         decode_graph(bytes(data), 100)
 
 
-def test_chunks_round_trip_and_damage():
+def test_pages_round_trip_and_damage():
     pages = [("", "Home"), ("install/", "Install")]
-    chunks = [{"page": 1, "anchor": "pip", "path": ["Install", "pip"], "text": "pip install", "key": "ab" * 16}]
-    raw = decode_chunks(encode_chunks(pages, chunks), 1)
-    assert raw["chunks"]["anchor"] == ["pip"] and raw["pages"]["url"] == ["", "install/"]
+    data = encode_pages(pages, [0, 2], ["fragments.a.json.zst", "fragments.b.json.zst"])
+    raw = decode_pages(data, 3)
+    assert raw["url"] == ["", "install/"] and list(page_chunks(raw, 1, 3)) == [2]
+    assert list(page_chunks(raw, 0, 3)) == [0, 1]
+    for first, n in (([0, 2], 2), ([1, 2], 3), ([0, 0], 3)):
+        with pytest.raises(FormatError, match="pages file is damaged"):
+            decode_pages(encode_pages(pages, first, ["f.a", "f.b"]), n)
+    with pytest.raises(FormatError, match="leaves the index folder"):
+        decode_pages(encode_pages(pages, [0, 2], ["../secret", "f.b"]), 3)
     with pytest.raises(FormatError):
-        decode_chunks(encode_chunks(pages, chunks), 2)
-    with pytest.raises(FormatError):
-        decode_chunks(b'{"pages": 1}', 1)
+        decode_pages(b'{"url": 1}', 1)
+
+
+def test_fragments_round_trip_and_refuse_the_wrong_length():
+    chunks = [{"anchor": "pip", "path": ["Install", "pip"], "text": "pip install"}, {"anchor": "", "path": ["Install"], "text": "x"}]
+    raw = decode_fragment(encode_fragment(chunks), 2, "f")
+    assert raw["anchor"] == ["pip", ""] and raw["path"][0] == ["Install", "pip"]
+    with pytest.raises(FormatError, match="f is damaged"):
+        decode_fragment(encode_fragment(chunks), 3, "f")
+    with pytest.raises(FormatError, match="not valid UTF-8 JSON"):
+        decode_fragment(encode_fragment(chunks)[:-1], 2, "f")
 
 
 def test_unknown_format_version_is_refused_clearly():
     for old_or_new in (1, 3):
         with pytest.raises(FormatError, match=f"index format {old_or_new} is not supported.*reads format 2"):
             check_manifest({"format": old_or_new})
-
-
-def test_excerpts_files_round_trip_and_refuse_the_wrong_length():
-    texts = [f"text {i}" for i in range(EXCERPTS_PER_FILE + 3)]
-    files = encode_excerpts(texts)
-    assert len(files) == excerpt_files(len(texts), EXCERPTS_PER_FILE) == 2
-    assert decode_excerpts(files[0], EXCERPTS_PER_FILE, "e0") + decode_excerpts(files[1], 3, "e1") == texts
-    with pytest.raises(FormatError, match="e1 is damaged"):
-        decode_excerpts(files[1], 4, "e1")
-    with pytest.raises(FormatError, match="not valid UTF-8 JSON"):
-        decode_excerpts(files[1][:-1], 3, "e1")
 
 
 def test_keys_round_trip_and_refuse_a_short_file():

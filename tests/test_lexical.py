@@ -12,7 +12,7 @@ import zstandard
 
 from mkdocs_embed.errors import EmbedError
 from mkdocs_embed.index.lexical import build_lexical
-from mkdocs_embed.index.lexical_file import decode_lexical, encode_lexical, varints
+from mkdocs_embed.index.lexical_file import LexicalBuild, encode_shard, shard_of, varints
 from mkdocs_embed.index_format import FormatError
 from mkdocs_embed.search.analyze import Analyzer
 from mkdocs_embed.search.lexical import LexicalIndex
@@ -30,12 +30,25 @@ def fixture_chunks() -> list[Chunk]:
     return [Chunk(c["path"], c["text"]) for c in json.loads((FIXTURE / "chunks.json").read_text("utf-8"))]
 
 
-def test_fixture_asset_is_what_the_builder_writes_today():
-    assert build_lexical(fixture_chunks()) == (FIXTURE / "lexical.bin").read_bytes()
+def load(build: LexicalBuild) -> LexicalIndex:
+    """A built index as a reader sees it: its head, and its postings files by name."""
+    names = [f"postings.{i}" for i in range(len(build.shards))]
+    return LexicalIndex.from_files(build.head(names), dict(zip(names, build.shards)).__getitem__)
+
+
+def fixture_index() -> LexicalIndex:
+    return LexicalIndex.from_files((FIXTURE / "lexical.bin").read_bytes(), lambda name: (FIXTURE / name).read_bytes())
+
+
+def test_fixture_files_are_what_the_builder_writes_today():
+    build = build_lexical(fixture_chunks(), shard_bytes=4 << 10)
+    names = [f"postings.{i}.bin" for i in range(len(build.shards))]
+    assert len(names) > 1 and build.head(names) == (FIXTURE / "lexical.bin").read_bytes()
+    assert build.shards == [(FIXTURE / name).read_bytes() for name in names]
 
 
 def test_fixture_rankings_are_what_the_reader_returns_today():
-    index = LexicalIndex.from_bytes((FIXTURE / "lexical.bin").read_bytes())
+    index = fixture_index()
     for case in json.loads((FIXTURE / "queries.json").read_text("utf-8")):
         assert [[i, s] for i, s in index.search(case["query"], 20)] == case["ranking"], case["query"]
 
@@ -82,7 +95,7 @@ def test_language_none_does_not_stem():
 
 def test_identifier_query_ranks_the_chunk_that_spells_it_first():
     chunks = fixture_chunks()
-    index = LexicalIndex.from_bytes(build_lexical(chunks))
+    index = load(build_lexical(chunks))
     for q in ("cache_dir", "overlap_tokens", "HF_HUB_OFFLINE"):
         top, _ = index.search(q, 1)[0]
         assert q in chunks[top].text
@@ -93,13 +106,13 @@ def test_heading_match_outranks_a_passing_mention():
         Chunk(["Guide", "Deploy"], "Push the site to a host."),
         Chunk(["Guide", "Notes"], "Before you deploy, read the notes about hosting and more words here."),
     ]
-    index = LexicalIndex.from_bytes(build_lexical(chunks))
+    index = load(build_lexical(chunks))
     assert [i for i, _ in index.search("deploy", 2)] == [0, 1]
 
 
 def test_ties_go_to_the_lower_id_and_k_cuts():
     chunks = [Chunk(["P"], "alpha beta"), Chunk(["P"], "alpha beta"), Chunk(["P"], "gamma")]
-    index = LexicalIndex.from_bytes(build_lexical(chunks))
+    index = load(build_lexical(chunks))
     hits = index.search("alpha", 5)
     assert [i for i, _ in hits] == [0, 1] and hits[0][1] == hits[1][1]
     assert index.search("alpha", 1) == hits[:1]
@@ -107,50 +120,65 @@ def test_ties_go_to_the_lower_id_and_k_cuts():
 
 
 def test_empty_chunk_list_builds_and_searches():
-    assert LexicalIndex.from_bytes(build_lexical([])).search("anything", 3) == []
+    assert load(build_lexical([])).search("anything", 3) == []
 
 
-def _parts(data: bytes) -> tuple[dict, list[int], list[list[int]]]:
-    """A lexical file taken apart, so a test can damage one field and encode it again."""
-    file = decode_lexical(data)
-    return dict(file.header), file.lengths.tolist(), [file.pairs(t) for t in range(len(file.df))]
+def test_damaged_files_are_refused_with_a_message():
+    build = build_lexical(fixture_chunks(), shard_bytes=4 << 10)
+    names = [f"p{i}" for i in range(len(build.shards))]
 
+    def open_with(head: bytes, shards: list[bytes]) -> LexicalIndex:
+        return LexicalIndex.from_files(head, dict(zip(names, shards)).__getitem__)
 
-def test_fixture_taken_apart_encodes_to_the_same_bytes():
-    data = (FIXTURE / "lexical.bin").read_bytes()
-    header, lengths, postings = _parts(data)
-    assert encode_lexical(header, lengths, postings) == data
-
-
-def test_bad_assets_are_refused_with_a_message():
-    header, lengths, postings = _parts((FIXTURE / "lexical.bin").read_bytes())
+    assert open_with(build.head(names), build.shards).search("install", 1)
     with pytest.raises(FormatError, match="truncated"):
-        LexicalIndex.from_bytes(b"{oo")
+        open_with(b"{oo", build.shards)
     with pytest.raises(FormatError, match="version 1 is not supported"):
-        LexicalIndex.from_bytes(struct.pack("<I", 16) + b'{"version":1}   ' + b"\0" * 8)
+        open_with(struct.pack("<I", 16) + b'{"version":1}   ' + b"\0" * 8, build.shards)
+    bad_k1 = LexicalBuild({**build.header, "k1": "x"}, build.lengths, build.shards)
     with pytest.raises(FormatError, match="malformed"):
-        LexicalIndex.from_bytes(encode_lexical({**header, "k1": "x"}, lengths, postings))
-    with pytest.raises(FormatError, match="terms and tables"):
-        LexicalIndex.from_bytes(encode_lexical({**header, "terms": []}, lengths, postings))
-    first = lambda flat: encode_lexical(header, lengths, [flat, *postings[1:]])  # noqa: E731
+        open_with(bad_k1.head(names), build.shards)
+    with pytest.raises(FormatError, match="lists no postings files"):
+        open_with(build.head([]), [])
+    with pytest.raises(FormatError, match="lengths are truncated"):
+        open_with(build.head(names)[:-1], build.shards)
+    n = len(build.lengths)
+    term = next(t for t in ("install", "cache", "plugin", "model") if shard_of(t, len(names)) == 0)
+
+    def first(flat: list[int]) -> list[bytes]:
+        return [encode_shard([term], [len(flat) // 2], [_leb(flat)]), *build.shards[1:]]
+
     with pytest.raises(FormatError, match="past the last chunk"):
-        LexicalIndex.from_bytes(first([len(lengths), 1]))
+        open_with(build.head(names), first([n, 1]))
     with pytest.raises(FormatError, match="empty or repeated"):
-        LexicalIndex.from_bytes(first([0, 0]))
+        open_with(build.head(names), first([0, 0]))
     with pytest.raises(FormatError, match="empty or repeated"):
-        LexicalIndex.from_bytes(first([0, 1, 0, 1]))
+        open_with(build.head(names), first([0, 1, 0, 1]))
     good = first([0, 2**32 - 1])
-    assert len(LexicalIndex.from_bytes(good).lengths) == len(lengths)
+    assert len(open_with(build.head(names), good).lengths) == n
     with pytest.raises(FormatError):
-        LexicalIndex.from_bytes(good[:-1])
+        open_with(build.head(names), [good[0][:-1], *good[1:]])
+    other = next(t for t in ("install", "cache", "plugin", "model", "theme") if shard_of(t, len(names)) != 0)
+    with pytest.raises(FormatError, match="term of another postings file"):
+        open_with(build.head(names), [encode_shard([other], [1], [_leb([0, 1])]), *build.shards[1:]])
     for too_long in (b"\xff\xff\xff\xff\xff\x01", b"\xff\xff\xff\xff\x7f"):
         with pytest.raises(FormatError, match="longer than 32 bits"):
             varints(too_long)
 
 
+def _leb(values: list[int]) -> bytes:
+    out = bytearray()
+    for v in values:
+        while v >= 0x80:
+            out.append(v & 0x7F | 0x80)
+            v >>= 7
+        out.append(v)
+    return bytes(out)
+
+
 def test_asset_is_compact():
     chunks = fixture_chunks()
-    raw = build_lexical(chunks)
-    packed = zstandard.ZstdCompressor(level=19).compress(raw)
+    build = build_lexical(chunks)
+    packed = sum(len(zstandard.ZstdCompressor(level=19).compress(f)) for f in [build.head(["p"] * len(build.shards)), *build.shards])
     text = sum(len(c.text.encode()) for c in chunks)
-    assert len(packed) < text / 2, (len(packed), text)
+    assert packed < text / 2, (packed, text)

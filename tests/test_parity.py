@@ -17,7 +17,6 @@ from mkdocs_embed.model import resolve_model
 from mkdocs_embed.search.engine import CANDIDATES
 from mkdocs_embed.search.fusion import hybrid
 from mkdocs_embed.search.hnsw import GraphSearch
-from mkdocs_embed.search.lexical import LexicalIndex
 from mkdocs_embed.search.reader import load_index
 from mkdocs_embed.settings import ModelSettings
 
@@ -33,7 +32,7 @@ def index():
 @pytest.mark.parametrize("case", CASES, ids=[c["query"] for c in CASES])
 def test_dense_lexical_and_hybrid_ids_match_the_fixture(index, case):
     graph = GraphSearch(index.graph, index.scales, index.vectors, int(index.manifest["hnsw"]["ef_search"]))
-    lexical = LexicalIndex.from_bytes(index.lexical)
+    lexical = index.lexical
     vector = np.array(case["vector"], dtype=np.float32)
     dense = graph.search(vector, CANDIDATES)
     lex = lexical.search(case["query"], CANDIDATES)

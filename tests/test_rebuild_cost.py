@@ -130,10 +130,19 @@ def test_the_widget_gets_the_same_names_linked_or_copied(tmp_path):
         assert (tmp_path / "b" / name).stat().st_nlink == 2
 
 
-def test_a_built_site_links_the_runtime_from_the_cache(example_project):
+def test_a_built_site_links_the_runtime_and_the_model_from_the_cache(example_project):
     store = {p.stat().st_ino for p in (example_project.cache / shipped.STORE).iterdir()}
-    (runtime,) = (example_project.site / ASSET_DIR).glob("*.wasm")
-    assert runtime.stat().st_ino in store
+    big = [p for p in (example_project.site / ASSET_DIR).iterdir() if p.suffix in (".wasm", ".onnx")]
+    assert len(big) == 2 and all(p.stat().st_ino in store for p in big)
+
+
+def test_a_no_change_rebuild_rewrites_neither_chunks_nor_vectors(example_project, tmp_path):
+    """The home page's build-date comment (MkDocs' own theme) does not count as a change."""
+    project = example_project.copy(tmp_path / "site")
+    project.build()
+    written = {name: (project.cache / name).stat().st_mtime_ns for name in ("chunks.json", "vectors.bin")}
+    project.build()
+    assert {name: (project.cache / name).stat().st_mtime_ns for name in written} == written
 
 
 def test_the_tokenizer_is_read_at_the_first_count(tmp_path):

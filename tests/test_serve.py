@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_embed.index_format import ASSET_DIR, MANIFEST, check_manifest, data_files, decode_chunks, decode_excerpts, decompress
+from mkdocs_embed.index_format import ASSET_DIR, MANIFEST, check_manifest, decode_fragment, decode_pages, decompress, page_chunks
 
 pytestmark = pytest.mark.slow
 
@@ -82,16 +82,15 @@ class Server:
             return response.read()
 
     def index(self) -> tuple[dict, dict]:
-        """The manifest and the decoded chunks with their excerpts, fetched as the reloaded tab fetches them."""
+        """The manifest and every chunk's excerpt, fetched as the reloaded tab fetches them."""
         manifest = check_manifest(json.loads(self.get(f"{ASSET_DIR}/{MANIFEST}")))
-        name, n, per_file = manifest["files"]["chunks"], manifest["counts"]["chunks"], manifest["excerpts_per_file"]
-        chunks = decode_chunks(decompress(self.get(f"{ASSET_DIR}/{name}"), name), n)
-        chunks["chunks"]["text"] = [
-            text
-            for i, part in enumerate(manifest["files"]["excerpts"])
-            for text in decode_excerpts(decompress(self.get(f"{ASSET_DIR}/{part}"), part), min(per_file, n - i * per_file), part)
-        ]
-        return manifest, chunks
+        name, n = manifest["files"]["pages"], manifest["counts"]["chunks"]
+        pages = decode_pages(decompress(self.get(f"{ASSET_DIR}/{name}"), name), n)
+        texts = []
+        for page, fragment in enumerate(pages["fragments"]):
+            rows = len(page_chunks(pages, page, n))
+            texts += decode_fragment(decompress(self.get(f"{ASSET_DIR}/{fragment}"), fragment), rows, fragment)["text"]
+        return manifest, texts
 
 
 @contextlib.contextmanager
@@ -146,12 +145,12 @@ def test_a_live_reload_embeds_the_edited_section_and_publishes_it(tmp_path, dirt
         assert reload.group(3) == "1"
         server.wait_for(r"Reloading browsers|Documentation built")
 
-        after, chunks = server.index()
-        assert after["files"]["excerpts"] != before["files"]["excerpts"]
+        after, texts = server.index()
+        assert after["files"]["pages"] != before["files"]["pages"]
         assert after["files"]["vectors"] != before["files"]["vectors"]
-        assert sum(new_sentence in text for text in chunks["chunks"]["text"]) == 1
+        assert sum(new_sentence in text for text in texts) == 1
         assert after["counts"]["chunks"] == before["counts"]["chunks"]
-        for name in data_files(after):  # every file the new manifest names is served
+        for name in after["files"].values():  # every file the new manifest names is served
             assert server.get(f"{ASSET_DIR}/{name}")
 
 
@@ -160,15 +159,15 @@ def test_serve_false_writes_a_text_only_index_and_leaves_the_cache_alone(tmp_pat
     with serve(tmp_path) as server:
         line = server.wait_for(r"embed: wrote a text-only index of (\d+) chunks")
         server.wait_for(r"Serving on")
-        manifest, chunks = server.index()
+        manifest, texts = server.index()
         assert int(line.group(1)) == manifest["counts"]["chunks"] >= len(TOPICS) * len(ASPECTS)
-        assert set(manifest["files"]) == {"chunks", "excerpts", "lexical"} and manifest["model"]["dims"] == 0
+        assert set(manifest["files"]) == {"pages", "lexical"} and manifest["model"]["dims"] == 0
         assert "onnx" not in manifest["model"] and "vectors" not in manifest["bytes"]
 
         new_sentence = edit_one_paragraph(tmp_path)
         server.wait_for(r"embed: wrote a text-only index")
         server.wait_for(r"Reloading browsers|Documentation built")
-        _, chunks = server.index()
-        assert any(new_sentence in text for text in chunks["chunks"]["text"])
+        _, texts = server.index()
+        assert any(new_sentence in text for text in texts)
     assert "tokens embedded" not in "".join(server.log)
     assert not (tmp_path / ".cache").exists()

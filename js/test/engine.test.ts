@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { CANDIDATES, Engine } from "../src/core/engine";
 import { IndexError } from "../src/core/format";
+import { shardOf } from "../src/core/lexical";
 import { buildIndex, randomUnitVectors, rng, zstdRaw } from "./helpers/index-builder";
 import { fixture, fixtureIndexFetch } from "./fixtures";
 
@@ -18,11 +19,11 @@ test("the engine returns Python's lexical and hybrid top-10 ids for every fixtur
   const queries: FixtureQuery[] = JSON.parse(fixture("index", "queries.json"));
   assert.ok(queries.length >= 20);
   // Before the graph is loaded, a vector changes nothing: BM25 answers alone.
-  for (const q of queries) assert.deepEqual(engine.search(q.query, q.vector, 10).map((r) => r.id), q.lexical, `lexical: ${q.query}`);
+  for (const q of queries) assert.deepEqual((await engine.search(q.query, q.vector, 10)).map((r) => r.id), q.lexical, `lexical: ${q.query}`);
   await engine.loadDense();
   for (const q of queries) {
-    assert.deepEqual(engine.search(q.query, null, 10).map((r) => r.id), q.lexical, `lexical: ${q.query}`);
-    assert.deepEqual(engine.search(q.query, q.vector, 10).map((r) => r.id), q.hybrid, `hybrid: ${q.query}`);
+    assert.deepEqual((await engine.search(q.query, null, 10)).map((r) => r.id), q.lexical, `lexical: ${q.query}`);
+    assert.deepEqual((await engine.search(q.query, q.vector, 10)).map((r) => r.id), q.hybrid, `hybrid: ${q.query}`);
     assert.deepEqual(engine.denseSearch(q.vector, 10).map((h) => h.id), q.dense, `dense: ${q.query}`);
   }
   assert.equal(CANDIDATES, 50, "the Python engine fuses 50 candidates of each list");
@@ -32,7 +33,7 @@ test("results carry their rank and group by page in order of each page's best re
   const engine = await Engine.load("file:///fixture/", fixtureIndexFetch());
   await engine.loadDense();
   const q: FixtureQuery = JSON.parse(fixture("index", "queries.json"))[0];
-  const results = engine.search(q.query, q.vector, 10);
+  const results = await engine.search(q.query, q.vector, 10);
   assert.deepEqual(results.map((r) => r.rank), [...Array(10).keys()]);
   const groups = engine.group(results);
   assert.deepEqual(groups.flatMap((g) => g.hits).sort((a, b) => a.rank - b.rank), results);
@@ -46,33 +47,45 @@ test("a text-only index searches with BM25 alone and needs no vectors, graph or 
   const requested: string[] = [];
   const engine = await Engine.load(index.base, async (url) => (requested.push(url), index.fetch(url)));
   assert.equal(engine.hasDense, false);
-  assert.deepEqual(engine.search("site_dir", null, 5).map((r) => r.id), [1]);
-  assert.deepEqual(engine.search("site_dir", new Float32Array(0), 5).map((r) => r.id), [1], "a vector is ignored");
+  assert.deepEqual((await engine.search("site_dir", null, 5)).map((r) => r.id), [1]);
+  assert.deepEqual((await engine.search("site_dir", new Float32Array(0), 5)).map((r) => r.id), [1], "a vector is ignored");
   await assert.rejects(engine.loadDense(), (err: unknown) => err instanceof IndexError && /text-only/.test(err.message));
-  assert.deepEqual(requested.map((u) => u.split("/").pop()?.split(".")[0]).sort(), ["chunks", "lexical", "manifest"]);
+  assert.deepEqual([...new Set(requested.map((u) => u.split("/").pop()?.split(".")[0]))].sort(), ["lexical", "manifest", "pages", "postings"]);
 });
 
-test("excerpts load one small file at a time, only for the results asked for", async () => {
+test("a query loads only its terms' postings files, and shown results only their pages' fragments", async () => {
   const texts = ["install with pip", "the site_dir option", "cache folder", "deploy to pages", "install offline", "theme colours"];
-  const index = buildIndex({ vectors: null, texts, perFile: 2 });
+  const pages = [0, 1, 2].map((p) => ({ url: `p${p}/`, title: `Page ${p}` }));
+  const index = buildIndex({ vectors: null, texts, pages, pageOf: [0, 0, 1, 1, 2, 2], shards: 4 });
   const requested: string[] = [];
   const engine = await Engine.load(index.base, async (url) => (requested.push(url.split("/").pop() as string), index.fetch(url)));
-  assert.ok(!requested.some((name) => name.startsWith("excerpts.")), "no excerpts before a query needs them");
-  const results = engine.search("install", null, 5);
-  assert.deepEqual(results.map((r) => [r.id, r.text]), [[4, null], [0, null]]);
-  await engine.loadExcerpts(results.map((r) => r.id));
-  assert.deepEqual(engine.withExcerpts(results).map((r) => r.text), ["install offline", "install with pip"]);
-  assert.deepEqual(requested.filter((name) => name.startsWith("excerpts.")).sort(), ["excerpts.000000000000.json.zst", "excerpts.000000000002.json.zst"]);
-  assert.equal(engine.loadExcerpts([1, 5]), null, "files already loaded are not fetched again");
-  assert.equal(engine.search("site_dir", null, 1)[0].text, "the site_dir option");
+  assert.deepEqual(requested.sort(), ["lexical.000000000000.bin.zst", "manifest.json", "pages.000000000000.bin.zst"], "nothing else at start");
+  const results = await engine.search("install", null, 5);
+  const postings = requested.filter((name) => name.startsWith("postings."));
+  assert.equal(postings.length, 1, "one term, one postings file");
+  assert.deepEqual(results.map((r) => [r.id, r.page, r.title, r.section]), [[4, 2, "Page 2", null], [0, 0, "Page 0", null]]);
+  await engine.loadSections(results.map((r) => r.id));
+  assert.deepEqual(engine.withSections(results).map((r) => r.section?.text), ["install offline", "install with pip"]);
+  assert.deepEqual(requested.filter((name) => name.startsWith("fragments.")).sort(), ["fragments.000000000000.json.zst", "fragments.000000000002.json.zst"]);
+  assert.equal(engine.loadSections([1, 5]), null, "files already loaded are not fetched again");
+  assert.deepEqual((await engine.search("site_dir", null, 1))[0].section, { anchor: "s1", path: ["Page 0", "Section 1"], text: "the site_dir option" });
+  await engine.prefetch();
+  assert.deepEqual((await engine.search("colours", null, 1))[0].section?.text, "theme colours");
 });
 
-test("a missing excerpts file rejects with a typed error and leaves search working", async () => {
-  const index = buildIndex({ vectors: null, texts: ["alpha", "beta", "gamma"], perFile: 2 });
-  index.files.delete("excerpts.000000000001.json.zst");
+test("a missing fragment or postings file rejects with a typed error and leaves the rest working", async () => {
+  const pages = [0, 1].map((p) => ({ url: `p${p}/`, title: `Page ${p}` }));
+  const index = buildIndex({ vectors: null, texts: ["alpha", "beta", "gamma"], pages, pageOf: [0, 0, 1], shards: 8 });
+  index.files.delete("fragments.000000000001.json.zst");
   const engine = await Engine.load(index.base, index.fetch);
-  await assert.rejects(engine.loadExcerpts([2]) as Promise<void>, (err: unknown) => err instanceof IndexError && /excerpts\.000000000001.*404/.test(err.message));
-  assert.deepEqual(engine.search("gamma", null, 5).map((r) => [r.id, r.text]), [[2, null]]);
+  await assert.rejects(engine.loadSections([2]) as Promise<void>, (err: unknown) => err instanceof IndexError && /fragments\.000000000001.*404/.test(err.message));
+  assert.deepEqual((await engine.search("gamma", null, 5)).map((r) => [r.id, r.section]), [[2, null]]);
+  const gone = buildIndex({ vectors: null, texts: ["alpha", "beta", "gamma"], shards: 8 });
+  const alpha = `postings.${String(shardOf("alpha", 8)).padStart(12, "0")}.bin.zst`;
+  gone.files.delete(alpha);
+  const partial = await Engine.load(gone.base, gone.fetch);
+  await assert.rejects(partial.search("alpha", null, 5), (err: unknown) => err instanceof IndexError && err.message.includes(alpha));
+  if (shardOf("gamma", 8) !== shardOf("alpha", 8)) assert.deepEqual((await partial.search("gamma", null, 5)).map((r) => r.id), [2]);
 });
 
 test("a text-only manifest with a graph or non-zero dims is refused", async () => {

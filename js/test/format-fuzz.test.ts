@@ -19,7 +19,6 @@ import { test } from "node:test";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import { Engine, type Fetch } from "../src/core/engine";
 import { IndexError, decompress } from "../src/core/format";
-import { LexicalFormatError, LexicalIndex } from "../src/core/lexical";
 import { rng, zstdRaw } from "./helpers/index-builder";
 
 const CASES = Number(process.env.FORMAT_FUZZ_CASES ?? 200);
@@ -101,29 +100,29 @@ function damageJson(random: Random, data: Uint8Array): Uint8Array {
 function damagedSite(random: Random, original: Files): { files: Files; what: string } {
   const files = new Map(original);
   const manifest = JSON.parse(new TextDecoder().decode(files.get("manifest.json")));
-  const kind = pick(random, ["manifest", "chunks", "excerpts", "vectors", "graph", "lexical"] as const);
+  const kind = pick(random, ["manifest", "pages", "fragments", "vectors", "graph", "lexical", "postings"] as const);
   if (kind === "manifest") {
     const raw = files.get("manifest.json") as Uint8Array;
     const json = random() < 0.5;
     files.set("manifest.json", json ? damageJson(random, raw) : damageBytes(random, raw));
     return { files, what: `manifest.json, ${json ? "json" : "bytes"}` };
   }
-  const shard = kind === "excerpts" ? Math.floor(random() * manifest.files.excerpts.length) : -1;
-  const name = (shard >= 0 ? manifest.files.excerpts[shard] : manifest.files[kind]) as string;
+  // Shards (fragments, postings) are named by other files, and have no size in the manifest.
+  const shard = kind === "fragments" || kind === "postings";
+  const name = shard ? pick(random, [...files.keys()].filter((f) => f.startsWith(`${kind}.`)).sort()) : (manifest.files[kind] as string);
   const stored = files.get(name) as Uint8Array;
-  const levels = kind === "chunks" || kind === "excerpts" ? ["stored", "decoded", "json"] : ["stored", "decoded"];
+  const levels = kind === "pages" || kind === "fragments" ? ["stored", "decoded", "json"] : ["stored", "decoded"];
   const level = pick(random, levels);
   const decoded = () => decompress(name, stored);
   const damaged =
     level === "stored" ? damageBytes(random, stored) : zstdRaw(level === "json" ? damageJson(random, decoded()) : damageBytes(random, decoded()));
   files.set(name, damaged);
-  const resize = random() < 0.5;
+  const resize = !shard && random() < 0.5;
   if (resize) {
-    if (shard >= 0) manifest.bytes.excerpts[shard] = damaged.length;
-    else manifest.bytes[kind] = damaged.length;
+    manifest.bytes[kind] = damaged.length;
     files.set("manifest.json", new TextEncoder().encode(JSON.stringify(manifest)));
   }
-  return { files, what: `${kind}, ${level}${resize ? ", sizes updated" : ""}` };
+  return { files, what: `${name}, ${level}${resize ? ", sizes updated" : ""}` };
 }
 
 // -- one case ----------------------------------------------------------------
@@ -149,13 +148,28 @@ async function runCase(files: Files, random: Random): Promise<void> {
   }
   const n = engine.manifest.counts.chunks;
   const inRange = (ids: number[]) => assert.ok(ids.every((id) => Number.isInteger(id) && id >= 0 && id < n), `ids out of range: ${ids}`);
-  for (const q of QUERIES) inRange(engine.search(q, null, 10).map((r) => r.id));
+  /** A search either answers with ids in range or fails with a typed error (a damaged postings or fragment file). */
+  const search = async (q: string, vector: Float32Array | null) => {
+    try {
+      inRange((await engine.search(q, vector, 10)).map((r) => r.id));
+    } catch (err) {
+      typed(err, IndexError);
+    }
+  };
+  for (const q of QUERIES) await search(q, null);
   try {
-    await engine.loadExcerpts(Array.from({ length: n }, (_, i) => i));
+    await engine.loadSections(Array.from({ length: n }, (_, i) => i));
   } catch (err) {
     typed(err, IndexError);
   }
-  for (const r of engine.withExcerpts(engine.search(QUERIES[0], null, 10))) assert.ok(r.text === null || typeof r.text === "string");
+  await engine.prefetch();
+  try {
+    for (const r of engine.withSections(await engine.search(QUERIES[0], null, 10))) {
+      assert.ok(r.section === null || typeof r.section.text === "string");
+    }
+  } catch (err) {
+    typed(err, IndexError);
+  }
   try {
     await engine.loadDense();
   } catch (err) {
@@ -166,16 +180,7 @@ async function runCase(files: Files, random: Random): Promise<void> {
     for (const q of QUERIES) {
       const vector = Float32Array.from({ length: dims }, () => random() * 2 - 1);
       inRange(engine.denseSearch(vector, 10).map((h) => h.id));
-      inRange(engine.search(q, vector, 10).map((r) => r.id));
-    }
-  }
-  const name = engine.manifest.files.lexical;
-  if (name !== undefined) {
-    try {
-      const lexical = LexicalIndex.fromBytes(decompress(name, files.get(name) ?? new Uint8Array(), engine.manifest.bytes.lexical));
-      for (const q of QUERIES) inRange(lexical.search(q, 10).map((h) => h.id));
-    } catch (err) {
-      typed(err, IndexError, LexicalFormatError);
+      await search(q, vector);
     }
   }
 }
@@ -237,7 +242,7 @@ if (isMainThread) {
     const files = readFixture();
     const engine = await Engine.load(BASE, serve(files));
     await engine.loadDense();
-    assert.ok(engine.search("install", null, 10).length > 0);
+    assert.ok((await engine.search("install", null, 10)).length > 0);
     const vector = Float32Array.from({ length: engine.manifest.model.dims }, (_, i) => Math.sin(i));
     assert.equal(engine.denseSearch(vector, 10).length, 10);
   });

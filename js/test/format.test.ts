@@ -39,21 +39,21 @@ test("a missing manifest is a network error naming the file", async () => {
 test("a manifest file name that leaves the folder is refused", async () => {
   const index = small();
   const m = JSON.parse(new TextDecoder().decode(index.files.get("manifest.json")));
-  m.files.chunks = "../../secret.json";
+  m.files.pages = "../../secret.json";
   index.files.set("manifest.json", new TextEncoder().encode(JSON.stringify(m)));
   await rejectsWith(Engine.load(index.base, index.fetch), "manifest", /bad file name/);
 });
 
 test("a truncated download is reported as truncated", async () => {
   const index = small();
-  const name = kindName(index, "chunks");
+  const name = kindName(index, "pages");
   index.files.set(name, (index.files.get(name) as Uint8Array).slice(0, 20));
   await rejectsWith(Engine.load(index.base, index.fetch), "truncated", /truncated/);
 });
 
 test("bytes that are not zstd are reported as corrupt", async () => {
   const index = small({ bytes: {} });
-  const name = kindName(index, "chunks");
+  const name = kindName(index, "pages");
   index.files.set(name, new TextEncoder().encode("<html>404 page of a proxy</html>"));
   await rejectsWith(Engine.load(index.base, index.fetch), "corrupt", /not a valid zstd/);
 });
@@ -67,7 +67,7 @@ test("a vectors file shorter than its header says is truncated; lexical search k
   index.files.set(name, zstdRaw(header));
   const engine = await Engine.load(index.base, index.fetch);
   await rejectsWith(engine.loadDense(), "truncated", /expected/);
-  assert.equal(engine.search("gamma", null, 5)[0].id, 1);
+  assert.equal((await engine.search("gamma", null, 5))[0].id, 1);
 });
 
 for (const scale of [NaN, Infinity, -Infinity]) {
@@ -79,7 +79,7 @@ for (const scale of [NaN, Infinity, -Infinity]) {
     index.files.set(name, zstdRaw(encodeVectors(scales, q, 8)));
     const engine = await Engine.load(index.base, index.fetch);
     await rejectsWith(engine.loadDense(), "corrupt", new RegExp(`non-finite scale \\(${scale}\\) for vector 2`));
-    assert.equal(engine.search("gamma", null, 5)[0].id, 1);
+    assert.equal((await engine.search("gamma", null, 5))[0].id, 1);
   });
 }
 
@@ -95,7 +95,7 @@ test("a graph linking past the last node is corrupt", async () => {
 test("decoding in slices gives the bytes of decoding at once, and the same typed errors", async () => {
   const folder = fixturePath("index", "assets", "mkdocs-embed");
   const manifest = JSON.parse(readFileSync(join(folder, "manifest.json"), "utf-8"));
-  for (const kind of ["vectors", "graph", "chunks", "lexical"]) {
+  for (const kind of ["vectors", "graph", "pages", "lexical"]) {
     const name = manifest.files[kind];
     const stored = new Uint8Array(readFileSync(join(folder, name)));
     assert.deepEqual(await decompressGradually(name, stored, stored.length), decompress(name, stored, stored.length), kind);

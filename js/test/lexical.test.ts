@@ -1,12 +1,17 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { Analyzer } from "../src/core/analyze";
-import { LexicalFormatError, LexicalIndex } from "../src/core/lexical";
+import { LexicalFormatError, LexicalIndex, shardOf } from "../src/core/lexical";
 import { createStemmer } from "../src/core/stem";
 import { fixture, fixtureBytes } from "./fixtures";
-import { encodeLexical } from "./helpers/index-builder";
+import { encodeHead, encodePostings, varints } from "./helpers/index-builder";
 
-const lexicalFixture = () => fixtureBytes("lexical", "lexical.bin");
+/** The fixture index that Python wrote (head and postings files), every postings file loaded. */
+function fixtureIndex(): LexicalIndex {
+  const index = LexicalIndex.fromHead(fixtureBytes("lexical", "lexical.bin"));
+  index.postings.forEach((name, i) => index.addPostings(i, fixtureBytes("lexical", name)));
+  return index;
+}
 
 test("the English stemmer equals Python's snowballstemmer on every word of the list", () => {
   const stem = createStemmer("english");
@@ -21,14 +26,15 @@ test("the English stemmer equals Python's snowballstemmer on every word of the l
 });
 
 test("the analyzer yields Python's terms for identifiers, CJK, accents and astral text", () => {
-  const analyzer = new Analyzer("english", fixtureParts().header.stopwords as string[]);
+  const analyzer = fixtureIndex().analyzer;
   for (const { text, terms } of JSON.parse(fixture("lexical", "analyze.json"))) {
     assert.deepEqual(analyzer.terms(text), terms, text);
   }
 });
 
 test("BM25 returns Python's ids and scores, bit for bit, for every fixture query", () => {
-  const index = LexicalIndex.fromBytes(lexicalFixture());
+  const index = fixtureIndex();
+  assert.ok(index.postings.length > 1, "the fixture spreads its terms over several postings files");
   for (const { query, ranking } of JSON.parse(fixture("lexical", "queries.json"))) {
     const got = index.search(query, 20).map((h) => [h.id, h.score]);
     assert.deepEqual(got, ranking, query);
@@ -36,7 +42,7 @@ test("BM25 returns Python's ids and scores, bit for bit, for every fixture query
 });
 
 test("code identifiers find the chunks that spell them", () => {
-  const index = LexicalIndex.fromBytes(lexicalFixture());
+  const index = fixtureIndex();
   const chunks: { text: string }[] = JSON.parse(fixture("lexical", "chunks.json"));
   for (const q of ["cache_dir", "overlap_tokens", "HF_HUB_OFFLINE"]) {
     const [top] = index.search(q, 1);
@@ -45,65 +51,48 @@ test("code identifiers find the chunks that spell them", () => {
   }
 });
 
-/** The fixture file taken apart, so a test can damage one field and encode it again. */
-function fixtureParts(): { header: Record<string, unknown>; lengths: number[]; postings: number[][] } {
-  const bytes = lexicalFixture();
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const size = view.getUint32(0, true);
-  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + size)));
-  let at = 4 + size;
-  const u32 = () => ((at += 4), view.getUint32(at - 4, true));
-  const [n, t] = [u32(), u32()];
-  const lengths = Array.from({ length: n }, u32);
-  const df = Array.from({ length: t }, u32);
-  const offsets = Array.from({ length: t + 1 }, u32);
-  const postings = df.map((count, i) => {
-    const flat: number[] = [];
-    let pos = at + offsets[i];
-    for (let j = 0; j < 2 * count; j++) {
-      let value = 0;
-      for (let shift = 0; ; shift += 7) {
-        const byte = bytes[pos++];
-        value += (byte & 0x7f) * 2 ** shift;
-        if (byte < 0x80) break;
-      }
-      flat.push(value);
-    }
-    return flat;
-  });
-  return { header, lengths, postings };
-}
+const HEADER = { version: 2, language: "english", stopwords: [], k1: 1.2, b: 0.75, heading_boost: 3, postings: ["p0"] };
 
-test("the fixture taken apart and encoded again is the same file", () => {
-  const { header, lengths, postings } = fixtureParts();
-  assert.deepEqual(encodeLexical(header, lengths, postings), lexicalFixture());
+test("a query's postings files are named by hashing its terms, and must be loaded before it runs", () => {
+  const index = LexicalIndex.fromHead(fixtureBytes("lexical", "lexical.bin"));
+  const missing = index.missing("install the plugin");
+  assert.ok(missing.length >= 1 && missing.every((i) => i >= 0 && i < index.postings.length));
+  assert.throws(() => index.search("install", 5), /not loaded/);
+  for (const i of missing) index.addPostings(i, fixtureBytes("lexical", index.postings[i]));
+  assert.deepEqual(index.missing("install the plugin"), []);
+  assert.ok(index.search("install the plugin", 5).length > 0);
 });
 
-test("a file of another version, or with a damaged header, is refused with a clear message", () => {
-  const { header, lengths, postings } = fixtureParts();
-  assert.throws(() => LexicalIndex.fromBytes(encodeLexical({ ...header, version: 1 }, lengths, postings)), /version 1 is not supported/);
-  assert.throws(() => LexicalIndex.fromBytes(encodeLexical({ ...header, k1: "x" }, lengths, postings)), LexicalFormatError);
-  assert.throws(() => LexicalIndex.fromBytes(encodeLexical({ ...header, terms: [] }, lengths, postings)), /tables/);
-  const broken = lexicalFixture().slice();
-  broken[4] = 0x7b; // "{" then garbage: no longer JSON
-  broken[5] = 0x7b;
-  assert.throws(() => LexicalIndex.fromBytes(broken), /not valid JSON/);
-  assert.throws(() => LexicalIndex.fromBytes(new Uint8Array(3)), /truncated/);
+test("a head of another version, or damaged, is refused with a clear message", () => {
+  assert.throws(() => LexicalIndex.fromHead(encodeHead({ ...HEADER, version: 1 }, [1, 2])), /version 1 is not supported/);
+  assert.throws(() => LexicalIndex.fromHead(encodeHead({ ...HEADER, k1: "x" }, [1, 2])), /k1 and b/);
+  assert.throws(() => LexicalIndex.fromHead(encodeHead({ ...HEADER, postings: [] }, [1, 2])), /header fields/);
+  assert.throws(() => LexicalIndex.fromHead(encodeHead(HEADER, [1, 2]).subarray(0, 20)), LexicalFormatError);
+  const broken = encodeHead(HEADER, [1, 2]).slice();
+  broken[5] = 0x7b; // "{{": no longer JSON
+  assert.throws(() => LexicalIndex.fromHead(broken), /not valid JSON/);
+  assert.throws(() => LexicalIndex.fromHead(new Uint8Array(3)), /truncated/);
 });
 
-test("damaged posting lists are refused when the file loads, not during a search", () => {
-  const { header, lengths, postings } = fixtureParts();
-  const withFirst = (flat: number[]) => encodeLexical(header, lengths, [flat, ...postings.slice(1)]);
-  assert.throws(() => LexicalIndex.fromBytes(withFirst([lengths.length, 1])), /past the last chunk/);
-  assert.throws(() => LexicalIndex.fromBytes(withFirst([0, 0])), /pairs of counts/);
-  assert.throws(() => LexicalIndex.fromBytes(withFirst([0, 1, 0, 1])), /pairs of counts/);
-  const bytes = withFirst([0, 1]);
-  assert.equal(LexicalIndex.fromBytes(bytes).size, lengths.length);
-  assert.throws(() => LexicalIndex.fromBytes(bytes.subarray(0, bytes.length - 1)), LexicalFormatError);
-  assert.equal(LexicalIndex.fromBytes(withFirst([0, 2 ** 32 - 1])).size, lengths.length);
-  // a varint of more than 32 bits
-  const long = encodeLexical(header, lengths, postings).slice();
-  assert.throws(() => LexicalIndex.fromBytes(Uint8Array.from([...long.subarray(0, long.length - 1), 0xff])), LexicalFormatError);
+test("damaged postings files are refused when they load, not during a search", () => {
+  const index = () => LexicalIndex.fromHead(encodeHead(HEADER, [3, 3, 3]));
+  const add = (flats: number[][], terms = flats.map((_, i) => `t${i}`)) => index().addPostings(0, encodePostings(terms, flats));
+  add([[0, 1, 2, 2]]); // fine: docs 0 and 2
+  assert.throws(() => add([[3, 1]]), /past the last chunk/);
+  assert.throws(() => add([[0, 0]]), /pairs of counts/);
+  assert.throws(() => add([[0, 1, 0, 1]]), /pairs of counts/);
+  assert.throws(() => add([[0, 1]], ["a", "b"]), /postings tables/);
+  add([[0, 2 ** 32 - 1]]);
+  const good = encodePostings(["t0"], [[0, 1]]);
+  assert.throws(() => index().addPostings(0, good.subarray(0, good.length - 1)), LexicalFormatError);
+  const tooLong = encodePostings(["t0"], [[0, 1]]).slice();
+  tooLong.set([0xff], tooLong.length - 1); // the last number never ends
+  assert.throws(() => index().addPostings(0, tooLong), LexicalFormatError);
+  assert.deepEqual([...varints([300])], [0xac, 0x02]);
+  // a term filed under the wrong postings file
+  const two = LexicalIndex.fromHead(encodeHead({ ...HEADER, postings: ["p0", "p1"] }, [3, 3, 3]));
+  const wrong = ["install", "plugin", "cache"].find((t) => shardOf(t, 2) === 1) as string;
+  assert.throws(() => two.addPostings(0, encodePostings([wrong], [[0, 1]])), /another term's postings file/);
 });
 
 test("a language without a JS stemmer still searches, unstemmed", () => {

@@ -12,8 +12,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from lxml import etree
-
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 
 _PARAGRAPH = frozenset(
@@ -64,6 +62,8 @@ class ExtractedPage:
 
 def extract(html: str) -> ExtractedPage:
     """Title and sections of a rendered page's main content."""
+    from lxml import etree  # 10 ms, which a rebuild whose pages are all chunked already does without
+
     scanner = _Scanner()
     parser = etree.HTMLParser(target=scanner, huge_tree=True, remove_comments=True, remove_pis=True, no_network=True)
     try:

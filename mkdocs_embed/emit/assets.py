@@ -8,14 +8,14 @@ index or the new one, and files of older builds are removed only after.
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
 from .. import __version__
 from ..atomic import write_atomic
-from ..index_format import ASSET_DIR, DATA_KINDS, FORMAT_VERSION, MANIFEST, data_files, hashed_name
+from ..index_format import ASSET_DIR, DATA_KINDS, FORMAT_VERSION, MANIFEST, SHARD_KINDS
 from ..model.spec import ModelSpec, file_sha256
+from .shipped import place
 
 
 def asset_dir(site_dir: Path) -> Path:
@@ -29,19 +29,23 @@ def write_index(
     counts: dict[str, int],
     ef_search: int,
     m: int,
-    excerpts_per_file: int,
-    packed: dict[str, tuple[str, bytes | list[bytes]]],
+    files: dict[str, tuple[str, bytes]],
+    shards: list[tuple[str, bytes]],
     ship_model: bool,
+    cache_dir: Path | None = None,
 ) -> dict[str, Any]:
-    """Write ``packed`` (kind → (extension, zstd-compressed bytes, or a list of them)), then the manifest."""
+    """Write ``shards`` and ``files`` (kind → (name, stored bytes)), then the manifest naming ``files``.
+
+    The model and tokenizer are hard links to copies in ``cache_dir`` where it is given (see :mod:`.shipped`).
+    """
     out = asset_dir(site_dir)
     out.mkdir(parents=True, exist_ok=True)
-    files: dict[str, Any] = {}
-    sizes: dict[str, Any] = {}
-    for kind, (ext, data) in packed.items():
-        names = [_write_hashed(out, kind, ext, part) for part in (data if isinstance(data, list) else [data])]
-        lengths = [len(part) for part in (data if isinstance(data, list) else [data])]
-        files[kind], sizes[kind] = (names, lengths) if isinstance(data, list) else (names[0], lengths[0])
+    for name, data in shards:  # first: the files that name them come after them
+        if not _has(out / name, len(data)):
+            write_atomic(out / name, data, sync=False)  # many and small; a later build rewrites one cut short
+    for name, data in files.values():
+        if not _has(out / name, len(data)):
+            write_atomic(out / name, data)
     model: dict[str, Any] = {
         "name": spec.name,
         "fingerprint": spec.fingerprint,
@@ -52,30 +56,30 @@ def write_index(
         "max_tokens": spec.max_tokens,
     }
     if ship_model:
-        model["onnx"] = _copy_hashed(spec.onnx_path, "model", "onnx", out)
-        model["tokenizer"] = _copy_hashed(spec.tokenizer_path, "tokenizer", "json", out)
+        model["onnx"] = _copy_hashed(spec.onnx_path, "model", "onnx", out, cache_dir)
+        model["tokenizer"] = _copy_hashed(spec.tokenizer_path, "tokenizer", "json", out, cache_dir)
     manifest = {
         "format": FORMAT_VERSION,
         "generator": f"mkdocs-embed {__version__}",
         "model": model,
         "counts": counts,
         "hnsw": {"m": m, "ef_search": ef_search},
-        "excerpts_per_file": excerpts_per_file,
-        "files": files,
-        "bytes": sizes,
+        "files": {kind: name for kind, (name, _) in files.items()},
+        "bytes": {kind: len(data) for kind, (_, data) in files.items()},
     }
     write_atomic(out / MANIFEST, json.dumps(manifest, indent=1).encode())
-    live = {*data_files(manifest), model.get("onnx"), model.get("tokenizer")}
+    live = {*manifest["files"].values(), *(name for name, _ in shards), model.get("onnx"), model.get("tokenizer")}
     # every kind this version writes, so a build without vectors also removes the last build's
-    _remove_stale(out, kinds=(*DATA_KINDS, "model", "tokenizer"), live=live)
+    _remove_stale(out, kinds=(*DATA_KINDS, *SHARD_KINDS, "chunks", "model", "tokenizer"), live=live)  # chunks: format 1
     return manifest
 
 
-def _write_hashed(out: Path, kind: str, ext: str, data: bytes) -> str:
-    name = hashed_name(kind, ext + ".zst", data)
-    if not (out / name).exists():
-        write_atomic(out / name, data)
-    return name
+def _has(path: Path, size: int) -> bool:
+    """A content-named file already there, whole: a file cut short by a crash has another size."""
+    try:
+        return path.stat().st_size == size
+    except OSError:
+        return False
 
 
 def _remove_stale(out: Path, kinds: tuple[str, ...], live: set[str | None]) -> None:
@@ -85,11 +89,8 @@ def _remove_stale(out: Path, kinds: tuple[str, ...], live: set[str | None]) -> N
             path.unlink(missing_ok=True)
 
 
-def _copy_hashed(source: Path, kind: str, ext: str, out: Path) -> str:
+def _copy_hashed(source: Path, kind: str, ext: str, out: Path, cache_dir: Path | None) -> str:
     name = f"{kind}.{file_sha256(source)[:12]}.{ext}"
-    target = out / name
-    if not target.exists():
-        tmp = out / f".{name}.tmp"
-        shutil.copyfile(source, tmp)
-        tmp.replace(target)
+    if not (out / name).exists():
+        place(source, out / name, cache_dir)
     return name

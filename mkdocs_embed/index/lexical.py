@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Protocol
 
-from mkdocs_embed.index.lexical_file import encode_lexical
+from mkdocs_embed.index.lexical_file import LexicalBuild, build_file
 from mkdocs_embed.memo import RebuildMemo
 from mkdocs_embed.search.analyze import Analyzer
 
@@ -30,8 +30,8 @@ def _terms(analyzer: Analyzer, text: str) -> list[str]:
     return _TERMS.get((analyzer.language, text), lambda: analyzer.terms(text))
 
 
-def build_lexical(chunks: Sequence[ChunkLike], language: str = "english") -> bytes:
-    """Return the uncompressed lexical file; chunk ids are list positions."""
+def build_lexical(chunks: Sequence[ChunkLike], language: str = "english", shard_bytes: int | None = None) -> LexicalBuild:
+    """The lexical index's head fields and postings files (of about ``shard_bytes``); chunk ids are list positions."""
     analyzer = Analyzer(language)
     postings: dict[str, list[tuple[int, int]]] = {}
     lengths: list[int] = []
@@ -46,21 +46,12 @@ def build_lexical(chunks: Sequence[ChunkLike], language: str = "english") -> byt
             postings.setdefault(term, []).append((doc, count))
 
     _TERMS.end_build()
-    terms = sorted(postings)
-    encoded = []
-    for term in terms:
-        flat: list[int] = []
+    flat: dict[str, list[int]] = {}
+    for term, pairs in postings.items():
+        gaps = flat[term] = []
         prev = 0
-        for doc, count in postings[term]:
-            flat += (doc - prev, count)
+        for doc, count in pairs:
+            gaps += (doc - prev, count)
             prev = doc
-        encoded.append(flat)
-    header = {
-        "language": language,
-        "stopwords": sorted(analyzer.stopwords),
-        "k1": K1,
-        "b": B,
-        "heading_boost": HEADING_BOOST,
-        "terms": terms,
-    }
-    return encode_lexical(header, lengths, encoded)
+    header = {"language": language, "stopwords": sorted(analyzer.stopwords), "k1": K1, "b": B, "heading_boost": HEADING_BOOST}
+    return build_file(header, lengths, flat, shard_bytes)

@@ -1,15 +1,16 @@
-"""The binary layout of ``lexical.*.bin.zst`` (docs/reference/ranking.md, "The lexical file").
+"""The binary layout of the lexical index (docs/reference/ranking.md, "Lexical file layout").
 
-A JSON header (parameters, stopwords, terms), then fixed-width uint32 tables
-and LEB128 posting lists. Readers index straight into the tables and decode
-only the posting lists a query needs, so loading costs no parse of the
-postings: at 10k chunks this is what keeps the first keystroke's results fast.
+A head file (parameters, chunk lengths, and the names of the postings files)
+and postings files, each holding the terms whose hash falls on it. A reader
+loads the head, then only the postings files of the query's terms, and
+decodes only those terms' lists: at 10k chunks this is what keeps the first
+keystroke's results fast in the browser.
 """
 
 from __future__ import annotations
 
-import itertools
 import json
+import math
 import struct
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,104 +21,164 @@ import numpy as np
 from ..index_format import FormatError
 
 LEXICAL_VERSION = 2
+SHARD_BYTES = 32 << 10
+"""Postings bytes per postings file, roughly: one file is what a query term costs to load."""
 _U32 = np.dtype("<u4")
 
 
+def shard_of(term: str, shards: int) -> int:
+    """The postings file of ``term``: 32-bit FNV-1a over its UTF-16 code units, modulo the number of files.
+
+    UTF-16 code units are what a JavaScript string is made of, so the browser
+    hashes exactly these values, lone surrogates included.
+    """
+    h = 0x811C9DC5
+    for unit in memoryview(term.encode("utf-16-le", "surrogatepass")).cast("H"):
+        h = ((h ^ unit) * 0x01000193) & 0xFFFFFFFF
+    return h % shards
+
+
 @dataclass(frozen=True)
-class LexicalFile:
-    """A decoded, checked lexical file; ``postings`` stays LEB128 until a query asks."""
+class LexicalBuild:
+    """What the builder made: the head's fields and the raw postings files, in file order."""
 
     header: dict[str, Any]
-    lengths: np.ndarray
-    df: np.ndarray
-    offsets: np.ndarray
-    postings: bytes
+    lengths: list[int]
+    shards: list[bytes]
 
-    def pairs(self, term: int) -> list[int]:
-        """Term ``term``'s posting list, flat: doc delta, tf, doc delta, tf, …"""
-        return varints(self.postings[int(self.offsets[term]) : int(self.offsets[term + 1])]).tolist()
+    def head(self, shard_names: Sequence[str]) -> bytes:
+        """The head file, naming the postings files as stored."""
+        return _with_header({**self.header, "version": LEXICAL_VERSION, "postings": list(shard_names)}, [
+            np.array([len(self.lengths)], _U32), np.asarray(self.lengths, _U32),
+        ])
 
 
-def encode_lexical(header: dict[str, Any], lengths: Sequence[int], postings: Sequence[Sequence[int]]) -> bytes:
-    """The file's bytes; ``postings[t]`` is term t's flat list of (doc delta, tf) pairs."""
-    head = json.dumps({**header, "version": LEXICAL_VERSION}, ensure_ascii=False, separators=(",", ":")).encode()
-    head += b" " * (-len(head) % 4)  # JSON ignores trailing spaces; they align the tables
-    counts = [len(p) for p in postings]
-    values = np.fromiter(itertools.chain.from_iterable(postings), np.uint64, sum(counts))
-    packed, width = _leb128(values)
-    byte_ends = np.concatenate([[0], np.cumsum(width)])
-    offsets = byte_ends[np.concatenate([[0], np.cumsum(counts, dtype=np.int64)])]
-    tables = [
-        np.array([len(lengths), len(postings)], _U32),
-        np.asarray(lengths, _U32),
-        np.array([len(p) // 2 for p in postings], _U32),
-        offsets.astype(_U32),
+def build_file(
+    header: dict[str, Any], lengths: Sequence[int], postings: dict[str, Sequence[int]], shard_bytes: int | None = None,
+) -> LexicalBuild:
+    """Split ``postings`` (term → flat doc-gap, tf pairs) into postings files of about ``shard_bytes`` (SHARD_BYTES)."""
+    encoded = {term: _leb128(np.asarray(flat, np.uint64))[0] for term, flat in postings.items()}
+    count = max(1, math.ceil(sum(len(b) for b in encoded.values()) / (shard_bytes or SHARD_BYTES)))
+    groups: list[list[str]] = [[] for _ in range(count)]
+    for term in sorted(encoded):
+        groups[shard_of(term, count)].append(term)
+    shards = [
+        encode_shard(terms, [len(postings[t]) // 2 for t in terms], [encoded[t] for t in terms]) for terms in groups
     ]
-    return struct.pack("<I", len(head)) + head + b"".join(t.tobytes() for t in tables) + packed
+    return LexicalBuild(header, list(lengths), shards)
 
 
-def decode_lexical(data: bytes) -> LexicalFile:
-    """Check every table and posting list, so that damage fails here and not in a search."""
-    if len(data) < 4:
-        raise FormatError("lexical index is truncated")
+def encode_shard(terms: Sequence[str], df: Sequence[int], lists: Sequence[bytes]) -> bytes:
+    offsets = np.concatenate([[0], np.cumsum([len(x) for x in lists], dtype=np.int64)])
+    tables = [np.array([len(terms)], _U32), np.asarray(df, _U32), offsets.astype(_U32)]
+    return _with_header({"terms": list(terms)}, tables) + b"".join(lists)
+
+
+def _with_header(header: dict[str, Any], tables: list[np.ndarray]) -> bytes:
+    head = json.dumps(header, ensure_ascii=False, separators=(",", ":")).encode()
+    head += b" " * (-len(head) % 4)  # JSON ignores trailing spaces; they align the tables
+    return struct.pack("<I", len(head)) + head + b"".join(t.tobytes() for t in tables)
+
+
+def _read_header(data: bytes, what: str) -> tuple[dict[str, Any], int]:
+    if len(data) < 8:
+        raise FormatError(f"{what} is truncated")
     (size,) = struct.unpack_from("<I", data)
-    if size % 4 or 4 + size + 8 > len(data):
-        raise FormatError("lexical index header is damaged")
+    if size % 4 or 4 + size + 4 > len(data):
+        raise FormatError(f"{what} header is damaged")
     try:
         header = json.loads(data[4 : 4 + size].decode("utf-8"))
     except (ValueError, RecursionError) as exc:
-        raise FormatError(f"lexical index header is not valid JSON ({str(exc)[:100]})") from None
+        raise FormatError(f"{what} header is not valid JSON ({str(exc)[:100]})") from None
     if not isinstance(header, dict):
-        raise FormatError("lexical index header is not a JSON object")
+        raise FormatError(f"{what} header is not a JSON object")
+    return header, 4 + size
+
+
+@dataclass(frozen=True)
+class LexicalHead:
+    header: dict[str, Any]
+    lengths: np.ndarray
+    postings: list[str]
+    """Names of the postings files, in order: term t lives in ``postings[shard_of(t, len(postings))]``."""
+
+
+def decode_head(data: bytes) -> LexicalHead:
+    header, pos = _read_header(data, "lexical index")
     if header.get("version") != LEXICAL_VERSION:
         raise FormatError(
             f"lexical index version {header.get('version')!r} is not supported "
             f"(this reader knows {LEXICAL_VERSION}); rebuild the site"
         )
-    pos = 4 + size
-    n, t = (int(x) for x in np.frombuffer(data, _U32, 2, pos))
-    pos += 8
-    need = pos + 4 * (n + t + t + 1)
+    (n,) = struct.unpack_from("<I", data, pos)
+    if len(data) != pos + 4 + 4 * n:
+        raise FormatError("lexical index lengths are truncated")
+    names = header.get("postings")
+    if not isinstance(names, list) or not names or not all(isinstance(x, str) for x in names):
+        raise FormatError("lexical index lists no postings files")
+    return LexicalHead(header, np.frombuffer(data, _U32, n, pos + 4), names)
+
+
+@dataclass(frozen=True)
+class Shard:
+    """A decoded, checked postings file; its lists stay LEB128 until a query asks."""
+
+    terms: dict[str, int]
+    df: np.ndarray
+    offsets: np.ndarray
+    postings: bytes
+
+    def pairs(self, term: int) -> list[int]:
+        """Term ``term``'s posting list, flat: doc gap, tf, doc gap, tf, …"""
+        return varints(self.postings[int(self.offsets[term]) : int(self.offsets[term + 1])]).tolist()
+
+
+def decode_shard(data: bytes, n_chunks: int, index: int, shards: int, what: str) -> Shard:
+    """Check every list, and that each term belongs in file ``index`` of ``shards``, so damage fails here."""
+    header, pos = _read_header(data, what)
+    (t,) = struct.unpack_from("<I", data, pos)
+    pos += 4
+    need = pos + 4 * (2 * t + 1)
     if need > len(data):
-        raise FormatError("lexical index tables are truncated")
-    lengths = np.frombuffer(data, _U32, n, pos)
-    df = np.frombuffer(data, _U32, t, pos + 4 * n)
-    offsets = np.frombuffer(data, _U32, t + 1, pos + 4 * (n + t))
-    postings = data[need:]
+        raise FormatError(f"{what} tables are truncated")
     terms = header.get("terms")
-    if not isinstance(terms, list) or len(terms) != t:
-        raise FormatError("lexical index terms and tables differ in length")
+    if not isinstance(terms, list) or len(terms) != t or not all(isinstance(x, str) for x in terms):
+        raise FormatError(f"{what} terms and tables differ")
+    if any(shard_of(term, shards) != index for term in terms):
+        raise FormatError(f"{what} holds a term of another postings file")
+    df = np.frombuffer(data, _U32, t, pos)
+    offsets = np.frombuffer(data, _U32, t + 1, pos + 4 * t)
+    postings = data[need:]
     if offsets[0] != 0 or int(offsets[-1]) != len(postings) or np.any(np.diff(offsets.astype(np.int64)) < 0):
-        raise FormatError("lexical index posting offsets are damaged")
-    _check_postings(postings, offsets, df, n)
-    return LexicalFile(header, lengths, df, offsets, postings)
+        raise FormatError(f"{what} posting offsets are damaged")
+    _check_postings(postings, offsets, df, n_chunks, what)
+    return Shard({term: i for i, term in enumerate(terms)}, df, offsets, postings)
 
 
-def _check_postings(postings: bytes, offsets: np.ndarray, df: np.ndarray, n: int) -> None:
+def _check_postings(postings: bytes, offsets: np.ndarray, df: np.ndarray, n: int, what: str) -> None:
     """Each list: exactly 2·df varints, inside its byte range, pointing at docs below ``n``, tf ≥ 1."""
     buf = np.frombuffer(postings, np.uint8)
     ends = np.flatnonzero(buf < 0x80)  # the last byte of each varint
     if len(buf) and (not len(ends) or ends[-1] != len(buf) - 1):
-        raise FormatError("lexical index postings end inside a number")
+        raise FormatError(f"{what} ends inside a number")
     starts = offsets[:-1].astype(np.int64)
     if np.any(buf[starts[starts > 0] - 1] >= 0x80):
-        raise FormatError("lexical index posting lists do not start on a number")
+        raise FormatError(f"{what} posting lists do not start on a number")
     per_term = np.searchsorted(ends, offsets[1:]) - np.searchsorted(ends, starts)
     if np.any(per_term != 2 * df.astype(np.int64)) or np.any(df == 0):
-        raise FormatError("lexical index posting lists do not match their counts")
+        raise FormatError(f"{what} posting lists do not match their counts")
     values = varints(postings)
-    deltas, tfs = values[0::2], values[1::2]
-    first = np.zeros(len(deltas), bool)
+    gaps, tfs = values[0::2], values[1::2]
+    first = np.zeros(len(gaps), bool)
     first[np.cumsum(df.astype(np.int64))[:-1]] = True
-    if len(deltas):
+    if len(gaps):
         first[0] = True
-    if np.any(tfs == 0) or np.any((deltas == 0) & ~first):
-        raise FormatError("lexical index has an empty or repeated posting")
-    group = np.repeat(np.arange(len(df)), df.astype(np.int64))
+    if np.any(tfs == 0) or np.any((gaps == 0) & ~first):
+        raise FormatError(f"{what} has an empty or repeated posting")
     last = np.zeros(len(df), np.int64)
-    np.add.at(last, group, deltas)
+    np.add.at(last, np.repeat(np.arange(len(df)), df.astype(np.int64)), gaps)
     if np.any(last >= n):
-        raise FormatError("lexical index has a posting past the last chunk")
+        raise FormatError(f"{what} has a posting past the last chunk")
 
 
 def _leb128(v: np.ndarray) -> tuple[bytes, np.ndarray]:
@@ -125,7 +186,7 @@ def _leb128(v: np.ndarray) -> tuple[bytes, np.ndarray]:
     if v.size and int(v.max()) >= 1 << 32:
         raise ValueError("varints hold uint32 values")
     width = 1 + sum((v >= (1 << (7 * k))).astype(np.int64) for k in range(1, 5))
-    out = np.zeros(int(width.sum()), np.uint8)
+    out = np.zeros(int(np.sum(width)), np.uint8)
     start = np.cumsum(width) - width
     for k in range(5):
         has = width > k

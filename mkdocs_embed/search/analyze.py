@@ -12,8 +12,6 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
-import snowballstemmer
-
 from mkdocs_embed.errors import EmbedError
 
 # Han, Hiragana and Katakana: no spaces between words, so they are indexed as
@@ -90,6 +88,8 @@ class Analyzer:
         if language == "none":
             self._stem = None
         else:
+            import snowballstemmer  # 25 ms: it loads every language, and a rebuild with a cached lexical index needs none
+
             try:
                 self._stem = snowballstemmer.stemmer(language)
             except KeyError:

@@ -10,7 +10,6 @@ from ..errors import EmbedError
 from ..index_format import FormatError, has_vectors
 from .fusion import hybrid
 from .hnsw import GraphSearch
-from .lexical import LexicalIndex
 from .reader import LoadedIndex, load_index
 
 MODES = ("hybrid", "dense", "lexical")
@@ -39,7 +38,7 @@ class SearchEngine:
         self.index = index
         self.graph = GraphSearch(index.graph, index.scales, index.vectors, int(index.manifest["hnsw"]["ef_search"]))
         self._spec = index.model_spec()
-        self.lexical = LexicalIndex.from_bytes(index.lexical)
+        self.lexical = index.lexical
         if len(self.lexical.lengths) != int(index.manifest["counts"]["chunks"]):
             raise FormatError("the lexical index does not hold one entry per chunk; rebuild the site")
 

@@ -8,9 +8,9 @@ browser return the same ids in the same order.
 from __future__ import annotations
 
 import math
-from typing import Any
+from collections.abc import Callable
 
-from mkdocs_embed.index.lexical_file import LexicalFile, decode_lexical
+from mkdocs_embed.index.lexical_file import LexicalHead, Shard, decode_head, decode_shard, shard_of
 from mkdocs_embed.index_format import FormatError
 from mkdocs_embed.search.analyze import Analyzer
 
@@ -18,24 +18,24 @@ _IDF_GRID = 1048576.0  # 2**20: rounding idf to this grid hides libm's last-bit 
 
 
 class LexicalIndex:
-    """A loaded lexical file; ``search`` is BM25 with the file's parameters."""
+    """A loaded lexical index, head and every postings file; ``search`` is BM25 with its parameters."""
 
-    def __init__(self, file: LexicalFile) -> None:
-        header = file.header
+    def __init__(self, head: LexicalHead, shards: list[Shard]) -> None:
+        header = head.header
         try:
             if not isinstance(header["language"], str):
                 raise TypeError("language must be a string")
             self.analyzer = Analyzer(header["language"], header["stopwords"])
             self.k1 = float(header["k1"])
             self.b = float(header["b"])
-            terms: list[Any] = header["terms"]
-            if not all(isinstance(t, str) for t in terms) or not all(math.isfinite(x) for x in (self.k1, self.b)):
-                raise ValueError("terms must be strings, k1 and b finite")
+            if not all(math.isfinite(x) for x in (self.k1, self.b)):
+                raise ValueError("k1 and b must be finite")
         except (KeyError, TypeError, ValueError, OverflowError) as e:
             raise FormatError(f"lexical index is malformed ({e}); rebuild the site") from None
-        self._file = file
-        self._terms = {t: i for i, t in enumerate(terms)}
-        self.lengths: list[int] = file.lengths.tolist()
+        if len(shards) != len(head.postings):
+            raise FormatError("lexical index: a postings file is missing")
+        self._shards = shards
+        self.lengths: list[int] = head.lengths.tolist()
         n = len(self.lengths)
         avgdl = (sum(self.lengths) / n) if n else 1.0
         if avgdl == 0:
@@ -44,9 +44,11 @@ class LexicalIndex:
         self._norm = [k1 * (1 - b + b * dl / avgdl) for dl in self.lengths]
 
     @classmethod
-    def from_bytes(cls, data: bytes) -> LexicalIndex:
-        """Load the decompressed bytes of ``lexical.*.bin.zst``."""
-        return cls(decode_lexical(data))
+    def from_files(cls, head: bytes, read: Callable[[str], bytes]) -> LexicalIndex:
+        """Load the decompressed head file and, through ``read`` (name → decompressed bytes), every postings file."""
+        decoded = decode_head(head)
+        n, count = len(decoded.lengths), len(decoded.postings)
+        return cls(decoded, [decode_shard(read(name), n, i, count, name) for i, name in enumerate(decoded.postings)])
 
     def idf(self, df: int) -> float:
         n = len(self.lengths)
@@ -58,10 +60,11 @@ class LexicalIndex:
         acc: dict[int, float] = {}
         k1p1 = self.k1 + 1
         for term in self.analyzer.query_terms(query):
-            i = self._terms.get(term)
+            shard = self._shards[shard_of(term, len(self._shards))]
+            i = shard.terms.get(term)
             if i is None:
                 continue
-            flat = self._file.pairs(i)
+            flat = shard.pairs(i)
             idf = self.idf(len(flat) // 2)
             doc = 0
             for j in range(0, len(flat), 2):

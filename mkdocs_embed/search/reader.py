@@ -14,15 +14,17 @@ from ..index_format import (
     MANIFEST,
     FormatError,
     check_manifest,
-    decode_chunks,
-    decode_excerpts,
+    decode_fragment,
     decode_graph,
+    decode_pages,
     decode_vectors,
     decompress,
     has_vectors,
+    page_chunks,
     parse_json,
 )
 from ..model.spec import ModelSpec
+from .lexical import LexicalIndex
 
 
 @dataclass(frozen=True)
@@ -32,12 +34,13 @@ class LoadedIndex:
     folder: Path
     manifest: dict[str, Any]
     chunks: dict[str, Any]
-    """The chunks file, with every chunk's excerpt added as the ``chunks.text`` column."""
+    """``pages`` (url, title) and ``chunks`` (page, anchor, path, text), column-wise, from the pages and fragment files."""
     scales: np.ndarray
     vectors: np.ndarray
     graph: Graph
-    lexical: bytes
-    """The decompressed lexical file."""
+    lexical: LexicalIndex
+    files: tuple[str, ...]
+    """Every data file the index consists of: those the manifest names, and the fragment and postings files."""
 
     def model_spec(self) -> ModelSpec | None:
         """The query encoder the site ships, as the browser would load it."""
@@ -75,22 +78,36 @@ def load_index(site_dir: Path) -> LoadedIndex:
         graph = decode_graph(_read(folder, files["graph"]), n)
     else:  # text-only (``serve: false``): only lexical search can answer
         scales, vectors, graph = np.zeros(0, np.float32), np.zeros((0, 0), np.int8), empty_graph()
-    chunks = decode_chunks(_read(folder, files["chunks"]), n)
-    per_file = int(manifest["excerpts_per_file"])
-    chunks["chunks"]["text"] = [
-        text
-        for i, name in enumerate(files["excerpts"])
-        for text in decode_excerpts(_read(folder, name), min(per_file, n - i * per_file), name)
-    ]
+    pages = decode_pages(_read(folder, files["pages"]), n)
+    postings: list[str] = []
+
+    def read_postings(name: str) -> bytes:
+        postings.append(name)
+        return _read(folder, name)
+
+    lexical = LexicalIndex.from_files(_read(folder, files["lexical"]), read_postings)
     return LoadedIndex(
         folder=folder,
         manifest=manifest,
-        chunks=chunks,
+        chunks=_chunk_table(folder, pages, n),
         scales=scales,
         vectors=vectors,
         graph=graph,
-        lexical=_read(folder, files["lexical"]),
+        lexical=lexical,
+        files=(*files.values(), *pages["fragments"], *postings),
     )
+
+
+def _chunk_table(folder: Path, pages: dict[str, list[Any]], n: int) -> dict[str, Any]:
+    """Every page's fragment, joined into one column-wise table of chunks."""
+    chunks: dict[str, list[Any]] = {"page": [], "anchor": [], "path": [], "text": []}
+    for page, name in enumerate(pages["fragments"]):
+        ids = page_chunks(pages, page, n)
+        fragment = decode_fragment(_read(folder, name), len(ids), name)
+        chunks["page"] += [page] * len(ids)
+        for col in ("anchor", "path", "text"):
+            chunks[col] += fragment[col]
+    return {"pages": {"url": pages["url"], "title": pages["title"]}, "chunks": chunks}
 
 
 def _read(folder: Path, name: str) -> bytes:

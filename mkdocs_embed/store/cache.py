@@ -120,9 +120,11 @@ class VectorCache:
 
     def compact(self, live: Iterable[bytes]) -> int:
         """Rewrite the pack with only ``live`` keys and drop the segments; returns how many were dropped."""
-        self._pending.clear()
         live_keys = [k for k in dict.fromkeys(live) if k in self._vectors]
         dropped = len(self._vectors) - len(live_keys)
+        if not self._pending and not self._segments and live_keys == list(self._vectors) and self._pack.exists():
+            return 0  # the pack holds exactly these vectors in this order: a no-change rebuild rewrites nothing
+        self._pending.clear()
         vectors = np.stack([self._vectors[k] for k in live_keys]) if live_keys else np.empty((0, 0), "<f4")
         write_atomic(self._pack, encode_pack(live_keys, vectors))
         for path in self._segments:

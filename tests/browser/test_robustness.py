@@ -103,24 +103,24 @@ def test_missing_vectors_file_keeps_text_search(build_site, serve, browser_page)
     assert w.errors(allow=("status of 404",)) == []
 
 
-def test_missing_excerpts_files_keep_results_and_say_why(build_site, serve, browser_page):
+def test_missing_fragment_files_keep_results_and_say_why(build_site, serve, browser_page):
     w = browser_page()
-    _route_asset(w.page, "excerpts.*", None, 404)
+    _route_asset(w.page, "fragments.*", None, 404)
     w.page.goto(serve(build_site("mkdocs")))
     w.page.keyboard.press("/")
     hrefs = search(w.page, "sphinx", mode="lexical", timeout=15_000, excerpts=False)
     assert any("standalone" in h for h in hrefs)
-    wait_status(w.page, "Excerpts are unavailable", tone="warning")
+    wait_status(w.page, "Part of the search index is unavailable", tone="warning")
     assert "HTTP 404" in status(w.page)
-    # the results stay, each with its page title and heading path, without an excerpt
+    # the results stay, each with its page title, without heading path or excerpt
     assert w.page.locator(OPTION).count() == len(hrefs)
     assert w.page.locator(".mkdocs-embed__excerpt[data-loading]").count() == len(hrefs)
     assert w.errors(allow=("status of 404",)) == []
 
 
-def test_truncated_chunks_file_shows_a_clear_error(build_site, serve, browser_page):
+def test_truncated_pages_file_shows_a_clear_error(build_site, serve, browser_page):
     site = build_site("mkdocs")
-    name = json.loads((site / "assets/mkdocs-embed/manifest.json").read_text())["files"]["chunks"]
+    name = json.loads((site / "assets/mkdocs-embed/manifest.json").read_text())["files"]["pages"]
     data = (site / "assets/mkdocs-embed" / name).read_bytes()
     w = browser_page()
     _route_asset(w.page, name, data[: len(data) // 2])

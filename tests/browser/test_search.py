@@ -127,5 +127,5 @@ def test_text_only_index_searches_with_bm25_and_loads_no_model(build_site, serve
     assert not page.is_visible(".mkdocs-embed__status"), page.inner_text(".mkdocs-embed__status")
     loaded = {name.split(".")[0] for name in requested}
     assert not loaded & {"vectors", "graph", "model", "tokenizer", "worker", "ort-wasm-simd-threaded"}, requested
-    assert {"chunks", "lexical"} <= loaded
+    assert {"pages", "lexical", "postings", "fragments"} <= loaded
     assert w.errors() == []

@@ -2,30 +2,51 @@
  * The search engine without a DOM: loads the index progressively and answers
  * queries exactly as mkdocs_embed/search/engine.py does. BM25 alone until a
  * query vector and the graph are there, then reciprocal-rank fusion of the
- * two candidate lists (docs/reference/ranking.md). Excerpts come last, one
- * small file per EXCERPTS_PER_FILE chunks, only for the results shown.
+ * two candidate lists (docs/reference/ranking.md).
+ *
+ * Everything is loaded when first needed: the pages file and the lexical
+ * head at start; a query's postings files when it is asked; a page's
+ * fragment (anchors, heading paths, excerpts) when one of its chunks is shown
+ * or fused; vectors and graph for semantic search.
  */
 import {
   IndexError,
-  type ChunkTable,
   type DataKind,
+  type Fragment,
   type Manifest,
+  type Pages,
   decompress,
   decompressGradually,
-  parseChunks,
-  parseExcerpts,
+  parseFragment,
   parseGraph,
   parseManifest,
+  parsePages,
   parseVectors,
 } from "./format";
 import { groupByPage, hybrid, type PageGroup } from "./fusion";
 import { HnswIndex, type Hit } from "./hnsw";
 import { LexicalFormatError, LexicalIndex, type Scored } from "./lexical";
 
-export type Fetch = (url: string) => Promise<Response>;
+export type Fetch = (url: string, init?: RequestInit) => Promise<Response>;
+
+/**
+ * What a visitor waits for goes first: the index, a query's postings and the
+ * fragments of shown results are "high"; vectors, graph and the fragments
+ * loaded ahead of need are "low" (a fetch priority hint, so that a small file
+ * is not queued behind the megabytes of the semantic half).
+ */
+export type Priority = "high" | "low";
 
 /** How many ids each list hands to the fusion; the Python engine uses the same number. */
 export const CANDIDATES = 50;
+
+/** What a result shows of its chunk, from its page's fragment file. */
+export interface Section {
+  anchor: string;
+  /** Heading path: the page title, then each heading down to the section. */
+  path: string[];
+  text: string;
+}
 
 export interface Result {
   id: number;
@@ -35,18 +56,15 @@ export interface Result {
   page: number;
   url: string;
   title: string;
-  anchor: string;
-  /** Heading path: the page title, then each heading down to the section. */
-  path: string[];
-  /** The excerpt; null until its excerpts file is loaded (see Engine.loadExcerpts). */
-  text: string | null;
+  /** Null until the page's fragment is loaded (see Engine.loadSections). */
+  section: Section | null;
 }
 
 /** Fetch one file; every failure becomes an IndexError naming the file. */
-async function fetchBytes(fetchImpl: Fetch, url: string, name: string): Promise<Uint8Array> {
+async function fetchBytes(fetchImpl: Fetch, url: string, name: string, priority: Priority): Promise<Uint8Array> {
   let response: Response;
   try {
-    response = await fetchImpl(url);
+    response = await fetchImpl(url, { priority });
   } catch (err) {
     throw new IndexError("network", `could not download ${name} (${(err as Error).message})`);
   }
@@ -58,23 +76,43 @@ async function fetchBytes(fetchImpl: Fetch, url: string, name: string): Promise<
   }
 }
 
+/** A LexicalFormatError as the IndexError of the file it came from. */
+function asIndexError<T>(name: string, read: () => T): T {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof LexicalFormatError) throw new IndexError("corrupt", `${name}: ${err.message}`);
+    throw err;
+  }
+}
+
 export class Engine {
   private dense: HnswIndex | null = null;
   private densePromise: Promise<void> | null = null;
-  private readonly excerptFiles: (string[] | undefined)[] = [];
-  private readonly excerptLoads = new Map<number, Promise<void>>();
+  /** Page of each chunk id. */
+  private readonly pageOf: Uint32Array;
+  private readonly fragments: (Fragment | undefined)[];
+  /** Heading paths by chunk id, as fragments arrive: what the fusion's heading boost reads. */
+  private readonly paths: string[][];
+  private readonly loads = new Map<string, Promise<void>>();
 
   private constructor(
     readonly manifest: Manifest,
-    readonly table: ChunkTable,
+    readonly pages: Pages,
     private readonly lexical: LexicalIndex,
     private readonly base: string,
     private readonly fetchImpl: Fetch,
-  ) {}
+  ) {
+    const n = manifest.counts.chunks;
+    this.pageOf = new Uint32Array(n);
+    pages.first.forEach((start, page) => this.pageOf.fill(page, start));
+    this.fragments = new Array(pages.url.length);
+    this.paths = new Array(n);
+  }
 
-  /** Load the manifest, the chunk table and the lexical index: enough for BM25 results. */
-  static async load(base: string, fetchImpl: Fetch = (u) => fetch(u)): Promise<Engine> {
-    const raw = await fetchBytes(fetchImpl, new URL("manifest.json", base).href, "manifest.json");
+  /** Load the manifest, the pages and the lexical head: enough to start answering. */
+  static async load(base: string, fetchImpl: Fetch = (u, init) => fetch(u, init)): Promise<Engine> {
+    const raw = await fetchBytes(fetchImpl, new URL("manifest.json", base).href, "manifest.json", "high");
     let json: unknown;
     try {
       json = JSON.parse(new TextDecoder().decode(raw));
@@ -82,8 +120,13 @@ export class Engine {
       throw new IndexError("manifest", "manifest.json is not valid JSON");
     }
     const manifest = parseManifest(json);
-    const [chunks, lexical] = await Promise.all([loadFile(manifest, "chunks", base, fetchImpl), loadFile(manifest, "lexical", base, fetchImpl)]);
-    return new Engine(manifest, parseChunks(chunks, manifest), parseLexical(lexical, manifest), base, fetchImpl);
+    const [pages, head] = await Promise.all([loadFile(manifest, "pages", base, fetchImpl), loadFile(manifest, "lexical", base, fetchImpl)]);
+    const name = manifest.files.lexical as string;
+    const lexical = asIndexError(name, () => LexicalIndex.fromHead(head));
+    if (lexical.size !== manifest.counts.chunks) {
+      throw new IndexError("corrupt", `${name} holds ${lexical.size} chunks, the manifest says ${manifest.counts.chunks}; rebuild the site`);
+    }
+    return new Engine(manifest, parsePages(pages, manifest), lexical, base, fetchImpl);
   }
 
   /** False for a text-only index (no vectors, no graph, no model): BM25 is all it has. */
@@ -96,7 +139,7 @@ export class Engine {
     this.densePromise ??= (async () => {
       if (!this.hasDense) throw new IndexError("manifest", "this index is text-only; it has no vectors");
       // The largest files, decoded in slices so that keystrokes meanwhile are answered at once.
-      const [vectors, graph] = await Promise.all([this.file("vectors", true), this.file("graph", true)]);
+      const [vectors, graph] = await Promise.all([this.file("vectors"), this.file("graph")]);
       this.dense = new HnswIndex(parseVectors(vectors, this.manifest), parseGraph(graph, this.manifest), this.manifest.hnsw.ef_search);
     })();
     return this.densePromise;
@@ -106,43 +149,55 @@ export class Engine {
     return this.dense !== null;
   }
 
-  private file(kind: DataKind, gradually = false): Promise<Uint8Array> {
-    return loadFile(this.manifest, kind, this.base, this.fetchImpl, gradually);
+  private file(kind: DataKind): Promise<Uint8Array> {
+    return loadFile(this.manifest, kind, this.base, this.fetchImpl, "low", true);
   }
 
-  /**
-   * Download the excerpts files these chunks need. Null when they are all
-   * loaded already; otherwise resolves once they are (a failed file rejects,
-   * and stays failed: its results keep showing without excerpts).
-   */
-  loadExcerpts(ids: readonly number[]): Promise<void> | null {
-    const per = this.manifest.excerpts_per_file;
-    const files = [...new Set(ids.map((id) => Math.floor(id / per)))].filter((i) => this.excerptFiles[i] === undefined);
-    if (files.length === 0) return null;
-    return Promise.all(files.map((i) => this.excerptFile(i))).then(() => undefined);
-  }
-
-  private excerptFile(index: number): Promise<void> {
-    let load = this.excerptLoads.get(index);
+  /** Download a file once; later calls share the first call's promise (a failure stays failed). */
+  private once(name: string, priority: Priority, use: (bytes: Uint8Array) => void): Promise<void> {
+    let load = this.loads.get(name);
     if (load === undefined) {
-      const name = this.manifest.files.excerpts[index];
-      load = fetchBytes(this.fetchImpl, new URL(name, this.base).href, name).then((stored) => {
-        const bytes = decompress(name, stored, this.manifest.bytes.excerpts?.[index]);
-        this.excerptFiles[index] = parseExcerpts(bytes, this.manifest, index);
-      });
-      this.excerptLoads.set(index, load);
+      load = fetchBytes(this.fetchImpl, new URL(name, this.base).href, name, priority).then((stored) => use(decompress(name, stored)));
+      this.loads.set(name, load);
     }
     return load;
   }
 
-  /** The results again, with every excerpt that is loaded by now. */
-  withExcerpts(results: readonly Result[]): Result[] {
-    return results.map((r) => ({ ...r, text: this.excerpt(r.id) }));
+  /** Load the postings files `query` needs; null when they are all here. */
+  loadPostings(query: string): Promise<void> | null {
+    const missing = this.lexical.missing(query);
+    if (missing.length === 0) return null;
+    const names = this.lexical.postings;
+    return Promise.all(
+      missing.map((i) => this.once(names[i], "high", (bytes) => asIndexError(names[i], () => this.lexical.addPostings(i, bytes)))),
+    ).then(() => undefined);
   }
 
-  private excerpt(id: number): string | null {
-    const per = this.manifest.excerpts_per_file;
-    return this.excerptFiles[Math.floor(id / per)]?.[id % per] ?? null;
+  /** Load the fragments of these chunks' pages; null when they are all here. */
+  loadSections(ids: Iterable<number>, priority: Priority = "high"): Promise<void> | null {
+    const pages = [...new Set(Array.from(ids, (id) => this.pageOf[id]))].filter((p) => this.fragments[p] === undefined);
+    if (pages.length === 0) return null;
+    return Promise.all(pages.map((p) => this.once(this.pages.fragments[p], priority, (bytes) => this.addFragment(p, bytes)))).then(() => undefined);
+  }
+
+  /**
+   * Load every postings file and fragment at low priority, so that later
+   * keystrokes wait for no download; failures are left for the queries that
+   * need the file to report.
+   */
+  prefetch(): Promise<void> {
+    const names = this.lexical.postings;
+    const postings = names.map((name, i) => this.once(name, "low", (bytes) => asIndexError(name, () => this.lexical.addPostings(i, bytes))));
+    const fragments = Array.from(this.pages.first, (id) => this.loadSections([id], "low"));
+    return Promise.allSettled([...postings, ...fragments]).then(() => undefined);
+  }
+
+  private addFragment(page: number, bytes: Uint8Array): void {
+    const start = this.pages.first[page];
+    const end = page + 1 < this.pages.first.length ? this.pages.first[page + 1] : this.manifest.counts.chunks;
+    const fragment = parseFragment(bytes, this.pages.fragments[page], end - start);
+    fragment.path.forEach((path, i) => (this.paths[start + i] = path));
+    this.fragments[page] = fragment;
   }
 
   /** Dense hits alone, for parity checks and debugging. */
@@ -151,31 +206,40 @@ export class Engine {
     return this.dense.search(vector, k);
   }
 
-  /** BM25 hits alone. */
-  lexicalSearch(query: string, k: number): Scored[] {
+  /** BM25 hits alone; loads the query's postings files first. */
+  async lexicalSearch(query: string, k: number): Promise<Scored[]> {
+    await this.loadPostings(query);
     return this.lexical.search(query, k);
   }
 
   /**
    * The best `k` chunks in rank order: hybrid when a query vector is given and
    * the graph is loaded, else BM25 alone. Hybrid is the Python engine's, step
-   * for step: each list's first CANDIDATES ids, dense first, fused with boosts.
+   * for step: each list's first CANDIDATES ids, dense first, fused with
+   * heading boosts (for which it loads the candidates' fragments).
    */
-  search(query: string, vector: ArrayLike<number> | null, k: number): Result[] {
+  async search(query: string, vector: ArrayLike<number> | null, k: number): Promise<Result[]> {
+    await this.loadPostings(query);
     let hits: Scored[];
     if (vector !== null && this.dense !== null) {
       const dense = this.dense.search(vector, CANDIDATES).map((h) => h.id);
       const lexical = this.lexical.search(query, CANDIDATES).map((h) => h.id);
-      hits = hybrid(query, dense, lexical, this.table.chunks.path, this.lexical.analyzer).slice(0, k);
+      await this.loadSections([...dense, ...lexical]);
+      hits = hybrid(query, dense, lexical, this.paths, this.lexical.analyzer).slice(0, k);
     } else {
       hits = this.lexical.search(query, k);
     }
     return hits.map((h, rank) => this.result(h, rank));
   }
 
+  /** The results again, with every section that is loaded by now. */
+  withSections(results: readonly Result[]): Result[] {
+    return results.map((r) => ({ ...r, section: this.section(r.id) }));
+  }
+
   /** Results grouped for display: pages in order of their best result, results in rank order. */
   group(results: readonly Result[]): PageGroup<Result>[] {
-    return groupByPage(results, this.table.chunks.page);
+    return groupByPage(results, this.pageOf);
   }
 
   /** The query's distinct search terms (stemmed), for highlighting what matched. */
@@ -183,42 +247,25 @@ export class Engine {
     return this.lexical.analyzer.queryTerms(query);
   }
 
+  private section(id: number): Section | null {
+    const page = this.pageOf[id];
+    const fragment = this.fragments[page];
+    if (fragment === undefined) return null;
+    const row = id - this.pages.first[page];
+    return { anchor: fragment.anchor[row], path: fragment.path[row], text: fragment.text[row] };
+  }
+
   private result(hit: Scored, rank: number): Result {
-    const c = this.table.chunks;
-    const page = c.page[hit.id];
-    return {
-      id: hit.id,
-      rank,
-      score: hit.score,
-      page,
-      url: this.table.pages.url[page],
-      title: this.table.pages.title[page],
-      anchor: c.anchor[hit.id],
-      path: c.path[hit.id],
-      text: this.excerpt(hit.id),
-    };
+    const page = this.pageOf[hit.id];
+    return { id: hit.id, rank, score: hit.score, page, url: this.pages.url[page], title: this.pages.title[page], section: this.section(hit.id) };
   }
 }
 
-async function loadFile(manifest: Manifest, kind: DataKind, base: string, fetchImpl: Fetch, gradually = false): Promise<Uint8Array> {
+async function loadFile(
+  manifest: Manifest, kind: DataKind, base: string, fetchImpl: Fetch, priority: Priority = "high", gradually = false,
+): Promise<Uint8Array> {
   const name = manifest.files[kind];
   if (name === undefined) throw new IndexError("manifest", `manifest.json lists no ${kind} file; rebuild the site`);
-  const stored = await fetchBytes(fetchImpl, new URL(name, base).href, name);
+  const stored = await fetchBytes(fetchImpl, new URL(name, base).href, name, priority);
   return gradually ? decompressGradually(name, stored, manifest.bytes[kind]) : decompress(name, stored, manifest.bytes[kind]);
-}
-
-/** The lexical index, checked against the chunk count as the Python reader does. */
-function parseLexical(bytes: Uint8Array, manifest: Manifest): LexicalIndex {
-  const name = manifest.files.lexical as string;
-  let index: LexicalIndex;
-  try {
-    index = LexicalIndex.fromBytes(bytes);
-  } catch (err) {
-    if (err instanceof LexicalFormatError) throw new IndexError("corrupt", `${name}: ${err.message}`);
-    throw err;
-  }
-  if (index.size !== manifest.counts.chunks) {
-    throw new IndexError("corrupt", `${name} holds ${index.size} chunks, the manifest says ${manifest.counts.chunks}; rebuild the site`);
-  }
-  return index;
 }

@@ -34,8 +34,8 @@ export interface ModelInfo {
   tokenizer?: string;
 }
 
-/** The data files that come one to a kind; `excerpts` is a list (see Manifest). */
-export type DataKind = "chunks" | "vectors" | "graph" | "lexical";
+/** The data files the manifest names (keys are for builds, not readers). */
+export type DataKind = "pages" | "lexical" | "vectors" | "graph";
 
 export interface Manifest {
   format: number;
@@ -43,15 +43,24 @@ export interface Manifest {
   model: ModelInfo;
   counts: { pages: number; chunks: number };
   hnsw: { m: number; ef_search: number };
-  /** Excerpts file `i` holds the excerpts of chunks `i × excerpts_per_file …`. */
-  excerpts_per_file: number;
-  files: Partial<Record<DataKind, string>> & { excerpts: string[] };
-  bytes: Partial<Record<DataKind, number>> & { excerpts?: number[] };
+  files: Partial<Record<DataKind, string>>;
+  bytes: Partial<Record<DataKind, number>>;
 }
 
-export interface ChunkTable {
-  pages: { url: string[]; title: string[] };
-  chunks: { page: number[]; anchor: string[]; path: string[][] };
+export interface Pages {
+  url: string[];
+  title: string[];
+  /** Id of each page's first chunk; page p holds chunks first[p] … first[p+1] − 1. */
+  first: Uint32Array;
+  /** Name of each page's fragment file. */
+  fragments: string[];
+}
+
+/** One page's chunks: what results show of them. */
+export interface Fragment {
+  anchor: string[];
+  path: string[][];
+  text: string[];
 }
 
 export interface Vectors {
@@ -79,6 +88,11 @@ function isObject(x: unknown): x is Record<string, unknown> {
   return typeof x === "object" && x !== null && !Array.isArray(x);
 }
 
+/** File names are joined to the assets URL, so they must stay inside that folder. */
+function isFileName(name: unknown): name is string {
+  return typeof name === "string" && /^[A-Za-z0-9._-]+$/.test(name) && !name.startsWith(".");
+}
+
 function need(cond: unknown, what: string): asserts cond {
   if (!cond) throw new IndexError("manifest", `manifest.json: ${what}`);
 }
@@ -103,24 +117,12 @@ export function parseManifest(raw: unknown): Manifest {
   need(isObject(counts) && Number.isInteger(counts.chunks) && Number.isInteger(counts.pages), "missing counts");
   const hnsw = raw.hnsw;
   need(isObject(hnsw) && Number.isInteger(hnsw.ef_search) && (hnsw.ef_search as number) > 0, "missing hnsw.ef_search");
-  const perFile = raw.excerpts_per_file;
-  need(Number.isInteger(perFile) && (perFile as number) > 0, "excerpts_per_file must be a positive integer");
   const files = raw.files;
-  need(isObject(files) && typeof files.chunks === "string" && typeof files.lexical === "string", "missing files.chunks or files.lexical");
-  const excerpts = files.excerpts;
-  need(
-    Array.isArray(excerpts) && excerpts.length === Math.ceil((counts.chunks as number) / (perFile as number)),
-    "files.excerpts must list one file per excerpts_per_file chunks",
-  );
+  need(isObject(files) && typeof files.pages === "string" && typeof files.lexical === "string", "missing files.pages or files.lexical");
   // A text-only index (spec: "Text-only indexes") has neither vectors nor graph, and dims 0.
   if (files.vectors !== undefined) need(files.graph !== undefined && (model.dims as number) > 0, "files.vectors without files.graph or a positive model.dims");
   else need(files.graph === undefined && model.dims === 0, "no files.vectors, yet files.graph or a non-zero model.dims");
-  for (const [kind, value] of Object.entries(files)) {
-    for (const name of kind === "excerpts" ? (value as unknown[]) : [value]) {
-      // File names are joined to the assets URL, so they must stay inside that folder.
-      need(typeof name === "string" && /^[A-Za-z0-9._-]+$/.test(name) && !name.startsWith("."), `bad file name for ${kind}`);
-    }
-  }
+  for (const [kind, name] of Object.entries(files)) need(isFileName(name), `bad file name for ${kind}`);
   for (const key of ["onnx", "tokenizer"] as const) {
     const name = model[key];
     need(name === undefined || (typeof name === "string" && /^[A-Za-z0-9._-]+$/.test(name)), `bad model.${key}`);
@@ -277,40 +279,34 @@ function isStrings(col: unknown, len: number): col is string[] {
   return Array.isArray(col) && col.length === len && col.every((s) => typeof s === "string");
 }
 
-/** Decode the decompressed chunks file; lengths of every column must agree. */
-export function parseChunks(bytes: Uint8Array, manifest: Manifest): ChunkTable {
-  const name = manifest.files.chunks ?? "chunks";
+/** Decode the decompressed pages file: every chunk on exactly one page, fragment names inside the folder. */
+export function parsePages(bytes: Uint8Array, manifest: Manifest): Pages {
+  const name = manifest.files.pages ?? "pages";
   const raw = parseJson(bytes, name);
   const bad = (what: string) => new IndexError("corrupt", `${name}: ${what}`);
-  if (!isObject(raw) || !isObject(raw.pages) || !isObject(raw.chunks)) throw bad("missing pages or chunks");
-  const pages = raw.pages as Record<string, unknown>;
-  const chunks = raw.chunks as Record<string, unknown>;
-  const strings = (col: unknown, len: number, what: string): string[] => {
-    if (!isStrings(col, len)) throw bad(`${what} must be ${len} strings`);
-    return col;
-  };
-  const nPages = Array.isArray(pages.url) ? pages.url.length : -1;
+  if (!isObject(raw)) throw bad("not a JSON object");
+  const count = Array.isArray(raw.url) ? raw.url.length : -1;
   const n = manifest.counts.chunks;
-  const url = strings(pages.url, nPages, "pages.url");
-  const title = strings(pages.title, nPages, "pages.title");
-  const page = chunks.page;
-  if (!Array.isArray(page) || page.length !== n || !page.every((p) => Number.isInteger(p) && p >= 0 && p < nPages)) {
-    throw bad(`chunks.page must be ${n} page indexes`);
+  if (!isStrings(raw.url, count) || !isStrings(raw.title, count)) throw bad(`url and title must be ${count} strings`);
+  const first = raw.first;
+  if (!Array.isArray(first) || first.length !== count || !first.every((f, i) => Number.isInteger(f) && (i === 0 ? f === 0 : f > first[i - 1]) && f < n)) {
+    throw bad("first must be increasing chunk ids from 0");
   }
-  const anchor = strings(chunks.anchor, n, "chunks.anchor");
-  const path = chunks.path;
-  if (!Array.isArray(path) || path.length !== n || !path.every((p) => Array.isArray(p) && p.every((s) => typeof s === "string"))) {
-    throw bad(`chunks.path must be ${n} lists of strings`);
-  }
-  return { pages: { url, title }, chunks: { page: page as number[], anchor, path: path as string[][] } };
+  if (n > 0 && count === 0) throw bad("no pages for the chunks");
+  const fragments = raw.fragments;
+  if (!Array.isArray(fragments) || fragments.length !== count || !fragments.every(isFileName)) throw bad("bad fragment file names");
+  return { url: raw.url, title: raw.title, first: Uint32Array.from(first as number[]), fragments };
 }
 
-/** Decode excerpts file `index`: the excerpts of its chunks, in id order. */
-export function parseExcerpts(bytes: Uint8Array, manifest: Manifest, index: number): string[] {
-  const name = manifest.files.excerpts[index];
-  const per = manifest.excerpts_per_file;
-  const rows = Math.min(per, manifest.counts.chunks - index * per);
+/** Decode the decompressed fragment file of a page of `rows` chunks. */
+export function parseFragment(bytes: Uint8Array, name: string, rows: number): Fragment {
   const raw = parseJson(bytes, name);
-  if (!isStrings(raw, rows)) throw new IndexError("corrupt", `${name}: must be a list of ${rows} strings`);
-  return raw;
+  const bad = (what: string) => new IndexError("corrupt", `${name}: ${what}`);
+  if (!isObject(raw)) throw bad("not a JSON object");
+  if (!isStrings(raw.anchor, rows) || !isStrings(raw.text, rows)) throw bad(`anchor and text must be ${rows} strings`);
+  const path = raw.path;
+  if (!Array.isArray(path) || path.length !== rows || !path.every((p) => Array.isArray(p) && p.every((s) => typeof s === "string"))) {
+    throw bad(`path must be ${rows} lists of strings`);
+  }
+  return { anchor: raw.anchor, path: path as string[][], text: raw.text };
 }

@@ -1,27 +1,18 @@
 /**
- * BM25 over the lexical file (docs/reference/ranking.md), computed with the
+ * BM25 over the lexical index (docs/reference/ranking.md), computed with the
  * same double operations in the same order as mkdocs_embed/search/lexical.py,
  * so both return the same ids in the same order.
  *
- * The file is a JSON header and uint32 tables over LEB128 posting lists:
- * loading reads the tables in place and checks every list once, and a query
- * decodes only its own terms' lists.
+ * The index is a head file (parameters, chunk lengths, the postings files'
+ * names) and postings files that each hold the terms hashing to them. A
+ * query needs the head and its own terms' files only; each file is checked
+ * once when it arrives, and a query decodes only its own terms' lists.
  */
 import { Analyzer } from "./analyze";
 
 export const LEXICAL_VERSION = 2;
 /** 2**20: idf is rounded to this grid so that libm's last-bit differences vanish. */
 const IDF_GRID = 1048576;
-
-export interface LexicalHeader {
-  version: number;
-  language: string;
-  stopwords: string[];
-  k1: number;
-  b: number;
-  heading_boost: number;
-  terms: string[];
-}
 
 export interface Scored {
   id: number;
@@ -33,27 +24,29 @@ export class LexicalFormatError extends Error {}
 
 const malformed = (what: string) => new LexicalFormatError(`lexical index is malformed (${what}); rebuild the site`);
 
-function readHeader(bytes: Uint8Array): { header: LexicalHeader; end: number } {
-  if (bytes.byteLength < 4) throw malformed("truncated");
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const size = view.getUint32(0, true);
-  if (size % 4 !== 0 || 4 + size + 8 > bytes.byteLength) throw malformed("header size");
+/** The postings file of `term`: 32-bit FNV-1a over its UTF-16 code units, modulo the number of files. */
+export function shardOf(term: string, shards: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < term.length; i++) h = Math.imul(h ^ term.charCodeAt(i), 0x01000193) >>> 0;
+  return h % shards;
+}
+
+/** The JSON header of a head or postings file, and where the tables after it start. */
+function readHeader(bytes: Uint8Array): { header: Record<string, unknown>; end: number } {
+  if (bytes.byteLength < 8) throw malformed("truncated");
+  const size = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0, true);
+  if (size % 4 !== 0 || 4 + size + 4 > bytes.byteLength) throw malformed("header size");
   let json: unknown;
   try {
     json = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(4, 4 + size)));
   } catch {
     throw new LexicalFormatError("lexical index header is not valid JSON; rebuild the site");
   }
-  const h = json as Partial<LexicalHeader> | null;
-  if (h === null || typeof h !== "object" || Array.isArray(h)) throw malformed("header is not an object");
-  if (h.version !== LEXICAL_VERSION) {
-    throw new LexicalFormatError(`lexical index version ${String(h.version)} is not supported (this reader knows ${LEXICAL_VERSION}); rebuild the site`);
-  }
-  const strings = (xs: unknown) => Array.isArray(xs) && xs.every((x) => typeof x === "string");
-  if (typeof h.language !== "string" || !strings(h.stopwords) || !strings(h.terms)) throw malformed("header fields");
-  if (typeof h.k1 !== "number" || typeof h.b !== "number" || !Number.isFinite(h.k1) || !Number.isFinite(h.b)) throw malformed("k1 and b");
-  return { header: h as LexicalHeader, end: 4 + size };
+  if (json === null || typeof json !== "object" || Array.isArray(json)) throw malformed("header is not an object");
+  return { header: json as Record<string, unknown>, end: 4 + size };
 }
+
+const isStrings = (xs: unknown): xs is string[] => Array.isArray(xs) && xs.every((x) => typeof x === "string");
 
 /** uint32s at `offset`, in place when aligned on a little-endian host (always, for files the writer made). */
 function u32s(bytes: Uint8Array, offset: number, count: number): Uint32Array {
@@ -63,41 +56,27 @@ function u32s(bytes: Uint8Array, offset: number, count: number): Uint32Array {
   return Uint32Array.from({ length: count }, (_, i) => view.getUint32(4 * i, true));
 }
 
-export class LexicalIndex {
-  readonly analyzer: Analyzer;
-  private readonly termIds = new Map<string, number>();
-  private readonly norm: Float64Array;
-  private readonly k1: number;
-  private readonly lengths: Uint32Array;
-  private readonly df: Uint32Array;
-  private readonly offsets: Uint32Array;
-  private readonly postings: Uint8Array;
+/** One postings file: its terms, each term's df and byte range, and the LEB128 lists. */
+class Shard {
+  readonly terms = new Map<string, number>();
+  readonly df: Uint32Array;
+  readonly offsets: Uint32Array;
+  readonly postings: Uint8Array;
 
-  private constructor(bytes: Uint8Array) {
+  constructor(bytes: Uint8Array, index: number, count: number, n: number) {
     const { header, end } = readHeader(bytes);
-    const [n, t] = u32s(bytes, end, 2);
-    const tables = end + 8;
-    const start = tables + 4 * (n + t + t + 1);
-    if (t !== header.terms.length || start > bytes.byteLength) throw malformed("tables");
-    this.lengths = u32s(bytes, tables, n);
-    this.df = u32s(bytes, tables + 4 * n, t);
-    this.offsets = u32s(bytes, tables + 4 * (n + t), t + 1);
+    const [t] = u32s(bytes, end, 1);
+    const start = end + 4 + 4 * (2 * t + 1);
+    const terms = header.terms;
+    if (!isStrings(terms) || terms.length !== t || start > bytes.byteLength) throw malformed("postings tables");
+    terms.forEach((term, i) => {
+      if (shardOf(term, count) !== index) throw malformed("a term in another term's postings file");
+      this.terms.set(term, i);
+    });
+    this.df = u32s(bytes, end + 4, t);
+    this.offsets = u32s(bytes, end + 4 + 4 * t, t + 1);
     this.postings = bytes.subarray(start);
     this.check(n);
-    this.analyzer = new Analyzer(header.language, header.stopwords);
-    this.k1 = header.k1;
-    header.terms.forEach((term, i) => this.termIds.set(term, i));
-    let total = 0;
-    for (let i = 0; i < n; i++) total += this.lengths[i];
-    let avgdl = n > 0 ? total / n : 1;
-    if (avgdl === 0) avgdl = 1;
-    const { k1, b } = header;
-    this.norm = Float64Array.from(this.lengths, (dl) => k1 * (1 - b + (b * dl) / avgdl));
-  }
-
-  /** Read the decompressed bytes of `lexical.*.bin.zst`, checking every table and posting list. */
-  static fromBytes(bytes: Uint8Array): LexicalIndex {
-    return new LexicalIndex(bytes);
   }
 
   /** Damage fails here, once, rather than as NaN scores or reads past an array in a search. */
@@ -105,45 +84,85 @@ export class LexicalIndex {
     const { offsets, df, postings } = this;
     const t = df.length;
     if (offsets[0] !== 0 || offsets[t] !== postings.byteLength) throw malformed("posting offsets");
+    const cursor = { at: 0 };
     for (let i = 0; i < t; i++) {
       if (offsets[i + 1] < offsets[i] || df[i] === 0) throw malformed("posting offsets");
       let doc = -1;
-      let pos = offsets[i];
+      cursor.at = offsets[i];
       const stop = offsets[i + 1];
       for (let j = 0; j < df[i]; j++) {
-        const delta = this.varint(pos, stop);
-        pos = this.at;
-        const tf = this.varint(pos, stop);
-        pos = this.at;
-        if (delta < 0 || tf <= 0 || (j > 0 && delta === 0)) throw malformed("a posting list is not pairs of counts");
-        doc = j === 0 ? delta : doc + delta;
+        const gap = varint(postings, cursor, stop);
+        const tf = varint(postings, cursor, stop);
+        if (gap < 0 || tf <= 0 || (j > 0 && gap === 0)) throw malformed("a posting list is not pairs of counts");
+        doc = j === 0 ? gap : doc + gap;
       }
-      if (pos !== stop) throw malformed("a posting list does not fill its bytes");
+      if (cursor.at !== stop) throw malformed("a posting list does not fill its bytes");
       if (doc >= n) throw malformed("a posting points past the last chunk");
     }
   }
+}
 
-  /** Where the last varint() ended; kept in a field so the hot loop allocates nothing. */
-  private at = 0;
+/** One LEB128 uint32 at `cursor.at` (which moves past it), or -1 when it runs past `stop` or over 32 bits. */
+function varint(bytes: Uint8Array, cursor: { at: number }, stop: number): number {
+  let value = 0;
+  for (let shift = 0; shift < 35; shift += 7) {
+    if (cursor.at >= stop) return -1;
+    const byte = bytes[cursor.at++];
+    value += (byte & 0x7f) * 2 ** shift;
+    if (byte < 0x80) return value < 2 ** 32 ? value : -1;
+  }
+  return -1;
+}
 
-  /** One LEB128 uint32 at `pos`, or -1 when it runs past `stop` or over 32 bits. */
-  private varint(pos: number, stop: number): number {
-    const p = this.postings;
-    let value = 0;
-    for (let shift = 0; shift < 35; shift += 7) {
-      if (pos >= stop) return -1;
-      const byte = p[pos++];
-      value += (byte & 0x7f) * 2 ** shift;
-      if (byte < 0x80) {
-        this.at = pos;
-        return value < 2 ** 32 ? value : -1;
-      }
+export class LexicalIndex {
+  readonly analyzer: Analyzer;
+  /** Names of the postings files, in order. */
+  readonly postings: string[];
+  private readonly shards: (Shard | undefined)[];
+  private readonly norm: Float64Array;
+  private readonly k1: number;
+  private readonly lengths: Uint32Array;
+
+  private constructor(bytes: Uint8Array) {
+    const { header: h, end } = readHeader(bytes);
+    if (h.version !== LEXICAL_VERSION) {
+      throw new LexicalFormatError(`lexical index version ${String(h.version)} is not supported (this reader knows ${LEXICAL_VERSION}); rebuild the site`);
     }
-    return -1;
+    const { language, stopwords, k1, b, postings } = h;
+    if (typeof language !== "string" || !isStrings(stopwords) || !isStrings(postings) || postings.length === 0) throw malformed("header fields");
+    if (typeof k1 !== "number" || typeof b !== "number" || !Number.isFinite(k1) || !Number.isFinite(b)) throw malformed("k1 and b");
+    const [n] = u32s(bytes, end, 1);
+    if (bytes.byteLength !== end + 4 + 4 * n) throw malformed("chunk lengths");
+    this.lengths = u32s(bytes, end + 4, n);
+    this.postings = postings;
+    this.shards = new Array(postings.length);
+    this.analyzer = new Analyzer(language, stopwords);
+    this.k1 = k1;
+    let total = 0;
+    for (let i = 0; i < n; i++) total += this.lengths[i];
+    let avgdl = n > 0 ? total / n : 1;
+    if (avgdl === 0) avgdl = 1;
+    this.norm = Float64Array.from(this.lengths, (dl) => k1 * (1 - b + (b * dl) / avgdl));
+  }
+
+  /** Read the decompressed head file, `lexical.*.bin.zst`. */
+  static fromHead(bytes: Uint8Array): LexicalIndex {
+    return new LexicalIndex(bytes);
   }
 
   get size(): number {
     return this.lengths.length;
+  }
+
+  /** The postings files that `query` needs and that are not loaded yet. */
+  missing(query: string): number[] {
+    const need = this.analyzer.queryTerms(query).map((t) => shardOf(t, this.postings.length));
+    return [...new Set(need)].filter((i) => this.shards[i] === undefined);
+  }
+
+  /** Add decompressed postings file `index`, checking it. */
+  addPostings(index: number, bytes: Uint8Array): void {
+    this.shards[index] ??= new Shard(bytes, index, this.postings.length, this.size);
   }
 
   idf(df: number): number {
@@ -152,21 +171,24 @@ export class LexicalIndex {
     return Math.floor(raw * IDF_GRID + 0.5) / IDF_GRID;
   }
 
-  /** BM25 score of every chunk holding at least one query term. */
+  /** BM25 score of every chunk holding at least one query term; the query's postings files must be loaded. */
   scores(query: string): Map<number, number> {
     const acc = new Map<number, number>();
     const k1p1 = this.k1 + 1;
+    const cursor = { at: 0 };
     for (const term of this.analyzer.queryTerms(query)) {
-      const i = this.termIds.get(term);
+      const shard = this.shards[shardOf(term, this.postings.length)];
+      if (shard === undefined) throw new Error(`postings file for "${term}" not loaded`);
+      const i = shard.terms.get(term);
       if (i === undefined) continue;
-      const idf = this.idf(this.df[i]);
-      const stop = this.offsets[i + 1];
-      let pos = this.offsets[i];
+      const df = shard.df[i];
+      const idf = this.idf(df);
+      const stop = shard.offsets[i + 1];
+      cursor.at = shard.offsets[i];
       let doc = 0;
-      for (let j = 0; j < this.df[i]; j++) {
-        doc += this.varint(pos, stop);
-        const tf = this.varint(this.at, stop);
-        pos = this.at;
+      for (let j = 0; j < df; j++) {
+        doc += varint(shard.postings, cursor, stop);
+        const tf = varint(shard.postings, cursor, stop);
         acc.set(doc, (acc.get(doc) ?? 0) + (idf * (tf * k1p1)) / (tf + this.norm[doc]));
       }
     }

@@ -40,7 +40,7 @@ const RESULTS = 10;
  * fast connection the excerpts arrive first and nothing flickers; on a slow
  * one, titles and headings show at once and the excerpts fill in.
  */
-const EXCERPT_WAIT_MS = 120;
+const EXCERPT_WAIT_MS = 50;
 export const WASM_FILE = "ort-wasm-simd-threaded.wasm";
 
 function describe(err: unknown): string {
@@ -60,7 +60,8 @@ export class Controller {
   private queued: { text: string; seq: number } | null = null;
   /** Counts renders, so that a late excerpt download never replaces newer results. */
   private renders = 0;
-  private excerptsFailed: string | null = null;
+  /** Why part of the index (a postings or fragment file) could not be read, shown while the rest works. */
+  private indexWarning: string | null = null;
 
   constructor(
     private readonly config: BootConfig,
@@ -69,9 +70,9 @@ export class Controller {
 
   /**
    * Start loading (idempotent), in the order a visitor waits for things: the
-   * index and the excerpts of the first results; then vectors, graph and
-   * model together; then, in the background, every other excerpts file, so
-   * that later keystrokes wait for nothing.
+   * index and what the first results need; then vectors, graph and model
+   * together; then, in the background, every postings file and fragment, so
+   * that later keystrokes wait for no download.
    */
   start(): Promise<Engine> {
     this.started ??= this.load();
@@ -94,7 +95,7 @@ export class Controller {
     this.semantic = { state: engine.hasDense ? "loading" : "none" };
     this.updateStatus();
     await this.rerun(); // nothing heavy competes with the first results for the main thread
-    const prefetch = () => void engine.loadExcerpts(Array.from({ length: engine.manifest.counts.chunks }, (_, i) => i))?.catch(() => undefined);
+    const prefetch = () => void engine.prefetch();
     if (!engine.hasDense) {
       prefetch();
       return engine;
@@ -139,7 +140,7 @@ export class Controller {
     const { index, semantic } = this;
     if (index.state === "failed") this.view.showStatus(`Search is unavailable: ${index.message}`, "error");
     else if (index.state === "loading") this.view.showStatus("Loading the search index…", "info");
-    else if (this.excerptsFailed !== null) this.view.showStatus(`Excerpts are unavailable: ${this.excerptsFailed}`, "warning");
+    else if (this.indexWarning !== null) this.view.showStatus(`Part of the search index is unavailable: ${this.indexWarning}`, "warning");
     else if (semantic.state === "failed") {
       this.view.showStatus(`Semantic search is unavailable (${semantic.message}); showing text matches.`, "warning");
     } else if (semantic.state === "loading") this.view.showStatus("Loading the language model; showing text matches for now…", "info");
@@ -170,28 +171,38 @@ export class Controller {
     return shown;
   }
 
-  /** Render results now if their excerpts are here, else when they arrive (or after EXCERPT_WAIT_MS, without). */
-  private show(engine: Engine, text: string, vector: Float32Array | null): Promise<void> {
-    const results = text.trim() === "" ? [] : engine.search(text, vector, RESULTS);
-    const mode = vector === null ? "lexical" : "hybrid";
+  /**
+   * Render results as soon as their sections (heading paths, excerpts) are
+   * here, or after EXCERPT_WAIT_MS without them, filling them in when they
+   * arrive. Settles once the results show their sections.
+   */
+  private async show(engine: Engine, text: string, vector: Float32Array | null): Promise<void> {
     const render = ++this.renders;
     const paint = (rs: Result[]) => {
       if (render === this.renders) this.view.showResults({ query: text, mode, results: rs, groups: engine.group(rs), terms: engine.queryTerms(text) });
     };
-    const excerpts = engine.loadExcerpts(results.map((r) => r.id));
-    if (excerpts === null) {
-      paint(results);
-      return Promise.resolve();
+    const mode = vector === null ? "lexical" : "hybrid";
+    let results: Result[];
+    try {
+      results = text.trim() === "" ? [] : await engine.search(text, vector, RESULTS);
+    } catch (err) {
+      // A postings file that fails to load: this query has no text results; say why.
+      this.indexWarning = describe(err);
+      this.updateStatus();
+      return paint([]);
     }
+    const sections = engine.loadSections(results.map((r) => r.id));
+    if (sections === null) return paint(results);
     const early = setTimeout(() => paint(results), EXCERPT_WAIT_MS);
-    return excerpts.then(
-      () => paint(engine.withExcerpts(results)),
-      (err) => {
-        this.excerptsFailed = describe(err);
-        this.updateStatus();
-        paint(engine.withExcerpts(results));
-      },
-    ).finally(() => clearTimeout(early));
+    try {
+      await sections;
+    } catch (err) {
+      this.indexWarning = describe(err);
+      this.updateStatus();
+    } finally {
+      clearTimeout(early);
+    }
+    paint(engine.withSections(results));
   }
 
   /** One encode in flight at a time; only the newest waiting query runs next. */

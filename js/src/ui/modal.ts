@@ -142,7 +142,7 @@ export class Modal implements View {
     this.listbox.replaceChildren();
     this.listbox.dataset.mode = mode;
     this.listbox.dataset.query = query;
-    this.listbox.dataset.excerpts = results.every((r) => r.text !== null) ? "complete" : "loading";
+    this.listbox.dataset.excerpts = results.every((r) => r.section !== null) ? "complete" : "loading";
     this.options = [];
     this.active = -1;
     let n = 0;
@@ -161,11 +161,13 @@ export class Modal implements View {
           e.preventDefault();
           this.follow(option);
         });
+        // Until the page's fragment arrives: the page title, and a placeholder line for the excerpt.
+        const headings = r.section === null ? [r.title] : r.section.path;
         const path = el("span", `${ID}__path`);
-        appendHighlighted(path, (r.path.length > 1 ? r.path.slice(1) : r.path).join(" › "), pattern);
+        appendHighlighted(path, (headings.length > 1 ? headings.slice(1) : headings).join(" › "), pattern);
         const excerpt = el("span", `${ID}__excerpt`);
-        if (r.text === null) excerpt.dataset.loading = "";
-        else appendHighlighted(excerpt, excerptAround(r.text, pattern), pattern);
+        if (r.section === null) excerpt.dataset.loading = "";
+        else appendHighlighted(excerpt, excerptAround(r.section.text, pattern), pattern);
         option.append(path, excerpt);
         section.appendChild(option);
         this.options.push(option);

@@ -48,11 +48,11 @@ export function excerptAround(text: string, pattern: RegExp | null, lead = 60): 
   return `…${text.slice(space < 0 ? m.index - lead : space + 1)}`;
 }
 
-/** The link of a result: site root + page url + #anchor. */
+/** The link of a result: site root + page url + #anchor (the page alone until its section is loaded). */
 export function resultHref(root: string, r: Result): string {
   let url = new URL(r.url, root);
   // Page URLs come from the index file; only web links may leave it.
   if (url.protocol !== "http:" && url.protocol !== "https:" && url.protocol !== new URL(root).protocol) url = new URL(root);
-  if (r.anchor !== "") url.hash = r.anchor;
+  if (r.section !== null && r.section.anchor !== "") url.hash = r.section.anchor;
   return url.href;
 }

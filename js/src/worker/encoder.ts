@@ -24,7 +24,8 @@ function post(message: FromWorker): void {
 }
 
 async function fetchOk(url: string, what: string): Promise<Response> {
-  const response = await fetch(url);
+  // Low priority: the page's index and excerpts, which a visitor is waiting for, go first.
+  const response = await fetch(url, { priority: "low" });
   if (!response.ok) throw new Error(`could not download the ${what} (HTTP ${response.status})`);
   return response;
 }

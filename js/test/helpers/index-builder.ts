@@ -5,6 +5,7 @@
  */
 import { Analyzer } from "../../src/core/analyze";
 import type { Fetch } from "../../src/core/engine";
+import { shardOf } from "../../src/core/lexical";
 
 export function zstdRaw(data: Uint8Array): Uint8Array {
   const parts: number[] = [0x28, 0xb5, 0x2f, 0xfd, 0xa0];
@@ -48,9 +49,13 @@ export function encodeVectors(scale: Float32Array, q: Int8Array, dims: number): 
   return out;
 }
 
-/** The lexical file as mkdocs_embed/index/lexical.py writes it: tf = body + 3 × heading path. */
-export function buildLexical(chunks: { path: string[]; text: string }[], stopwords: string[] = []): Uint8Array {
-  const analyzer = new Analyzer("english", stopwords);
+/** The lexical index as mkdocs_embed/index/lexical.py writes it (tf = body + 3 × heading path), in `shards` postings files. */
+export function buildLexical(
+  chunks: { path: string[]; text: string }[],
+  shards = 2,
+  name = (i: number) => `postings.${String(i).padStart(12, "0")}.bin.zst`,
+): { head: Uint8Array; postings: Map<string, Uint8Array> } {
+  const analyzer = new Analyzer("english", []);
   const postings = new Map<string, [number, number][]>();
   const lengths: number[] = [];
   chunks.forEach((chunk, doc) => {
@@ -65,37 +70,49 @@ export function buildLexical(chunks: { path: string[]; text: string }[], stopwor
       (postings.get(t) as [number, number][]).push([doc, count]);
     }
   });
-  const terms = [...postings.keys()].sort();
-  const encoded = terms.map((t) => {
-    let prev = 0;
-    return (postings.get(t) as [number, number][]).flatMap(([doc, count]) => {
-      const gap = doc - prev;
-      prev = doc;
-      return [gap, count];
+  const groups: string[][] = Array.from({ length: shards }, () => []);
+  for (const t of [...postings.keys()].sort()) groups[shardOf(t, shards)].push(t);
+  const files = new Map<string, Uint8Array>();
+  groups.forEach((terms, i) => {
+    const flats = terms.map((t) => {
+      let prev = 0;
+      return (postings.get(t) as [number, number][]).flatMap(([doc, count]) => {
+        const gap = doc - prev;
+        prev = doc;
+        return [gap, count];
+      });
     });
+    files.set(name(i), encodePostings(terms, flats));
   });
-  return encodeLexical({ version: 2, language: "english", stopwords, k1: 1.2, b: 0.75, heading_boost: 3, terms }, lengths, encoded);
+  const header = { version: 2, language: "english", stopwords: [], k1: 1.2, b: 0.75, heading_boost: 3, postings: [...files.keys()] };
+  return { head: encodeHead(header, lengths), postings: files };
 }
 
-/** The binary layout of docs/reference/ranking.md: padded JSON header, uint32 tables, LEB128 postings. */
-export function encodeLexical(header: Record<string, unknown>, lengths: number[], postings: number[][]): Uint8Array {
+/** A head file: padded JSON header, then n and the chunk lengths as uint32. */
+export function encodeHead(header: Record<string, unknown>, lengths: number[]): Uint8Array {
+  return withHeader(header, [lengths.length, ...lengths], new Uint8Array(0));
+}
+
+/** A postings file: padded JSON header of its terms, t, df[t], offsets[t + 1], then the LEB128 lists. */
+export function encodePostings(terms: string[], flats: number[][]): Uint8Array {
+  const lists = flats.map((flat) => varints(flat));
+  const offsets = [0];
+  for (const list of lists) offsets.push(offsets[offsets.length - 1] + list.length);
+  const body = new Uint8Array(offsets[offsets.length - 1]);
+  lists.forEach((list, i) => body.set(list, offsets[i]));
+  return withHeader({ terms }, [terms.length, ...flats.map((f) => f.length / 2), ...offsets], body);
+}
+
+function withHeader(header: Record<string, unknown>, words: number[], body: Uint8Array): Uint8Array {
   let head = JSON.stringify(header);
   head += " ".repeat((4 - (new TextEncoder().encode(head).length % 4)) % 4);
   const headBytes = new TextEncoder().encode(head);
-  const lists = postings.map((flat) => varints(flat));
-  const offsets = [0];
-  for (const list of lists) offsets.push(offsets[offsets.length - 1] + list.length);
-  const words = [lengths.length, postings.length, ...lengths, ...postings.map((p) => p.length / 2), ...offsets];
-  const out = new Uint8Array(4 + headBytes.length + 4 * words.length + offsets[offsets.length - 1]);
+  const out = new Uint8Array(4 + headBytes.length + 4 * words.length + body.length);
   const view = new DataView(out.buffer);
   view.setUint32(0, headBytes.length, true);
   out.set(headBytes, 4);
   words.forEach((w, i) => view.setUint32(4 + headBytes.length + 4 * i, w, true));
-  let at = 4 + headBytes.length + 4 * words.length;
-  for (const list of lists) {
-    out.set(list, at);
-    at += list.length;
-  }
+  out.set(body, 4 + headBytes.length + 4 * words.length);
   return out;
 }
 
@@ -151,27 +168,30 @@ export function buildIndex(opts: {
   graph?: TestGraph;
   texts: string[];
   pages?: { url: string; title: string }[];
+  /** The page of each text; a page's texts must be consecutive. */
   pageOf?: number[];
-  perFile?: number;
+  shards?: number;
   manifestPatch?: Record<string, unknown>;
 }): TestIndex {
-  const perFile = opts.perFile ?? 128;
   const n = opts.texts.length;
   const dims = opts.vectors === null ? 0 : opts.vectors[0].length;
   const pages = opts.pages ?? [{ url: "", title: "Home" }];
   const pageOf = opts.pageOf ?? opts.texts.map(() => 0);
-  const chunks = {
-    pages: { url: pages.map((p) => p.url), title: pages.map((p) => p.title) },
-    chunks: {
-      page: pageOf,
-      anchor: opts.texts.map((_, i) => `s${i}`),
-      path: opts.texts.map((_, i) => [pages[pageOf[i]].title, `Section ${i}`]),
-    },
-  };
-  const lexical = buildLexical(chunks.chunks.path.map((path, i) => ({ path, text: opts.texts[i] })));
+  const paths = opts.texts.map((_, i) => [pages[pageOf[i]].title, `Section ${i}`]);
+  const files = new Map<string, Uint8Array>();
+  const fragments = pages.map((_, p) => {
+    const ids = opts.texts.map((_, i) => i).filter((i) => pageOf[i] === p);
+    const name = `fragments.${String(p).padStart(12, "0")}.json.zst`;
+    const fragment = { anchor: ids.map((i) => `s${i}`), path: ids.map((i) => paths[i]), text: ids.map((i) => opts.texts[i]) };
+    files.set(name, zstdRaw(new TextEncoder().encode(JSON.stringify(fragment))));
+    return name;
+  });
+  const first = pages.map((_, p) => pageOf.indexOf(p));
+  const lexical = buildLexical(paths.map((path, i) => ({ path, text: opts.texts[i] })), opts.shards ?? 2);
+  for (const [name, data] of lexical.postings) files.set(name, zstdRaw(data));
   const stored: Record<string, Uint8Array> = {
-    chunks: zstdRaw(new TextEncoder().encode(JSON.stringify(chunks))),
-    lexical: zstdRaw(lexical),
+    pages: zstdRaw(new TextEncoder().encode(JSON.stringify({ url: pages.map((p) => p.url), title: pages.map((p) => p.title), first, fragments }))),
+    lexical: zstdRaw(lexical.head),
   };
   if (opts.vectors !== null) {
     if (opts.vectors.length !== n || opts.graph === undefined) throw new Error("one vector per text, and a graph");
@@ -179,22 +199,12 @@ export function buildIndex(opts: {
     stored.vectors = zstdRaw(encodeVectors(scale, q, dims));
     stored.graph = zstdRaw(encodeGraph(opts.graph, n));
   }
-  const files = new Map<string, Uint8Array>();
-  const names: Record<string, string | string[]> = {};
-  const bytes: Record<string, number | number[]> = {};
+  const names: Record<string, string> = {};
+  const bytes: Record<string, number> = {};
   for (const [kind, data] of Object.entries(stored)) {
     names[kind] = `${kind}.000000000000.bin.zst`;
     bytes[kind] = data.length;
     files.set(names[kind], data);
-  }
-  names.excerpts = [];
-  bytes.excerpts = [];
-  for (let i = 0; i * perFile < n; i++) {
-    const data = zstdRaw(new TextEncoder().encode(JSON.stringify(opts.texts.slice(i * perFile, (i + 1) * perFile))));
-    const name = `excerpts.${String(i).padStart(12, "0")}.json.zst`;
-    names.excerpts.push(name);
-    bytes.excerpts.push(data.length);
-    files.set(name, data);
   }
   const manifest = {
     format: 2,
@@ -202,7 +212,6 @@ export function buildIndex(opts: {
     model: { name: "test", fingerprint: "0", dims, pooling: "mean", normalize: true, query_prefix: "", max_tokens: 256 },
     counts: { pages: pages.length, chunks: n },
     hnsw: { m: 16, ef_search: 64 },
-    excerpts_per_file: perFile,
     files: names,
     bytes,
     ...opts.manifestPatch,
