@@ -43,7 +43,7 @@ class ModelSettings:
     query_prefix: str | None = None
     passage_prefix: str | None = None
     threads: int = 0
-    """Intra-op threads for onnxruntime; 0 lets it choose."""
+    """Cores to embed on, one batch per core side by side (CPU); 0 means every usable core."""
     provider: str = "cpu"
     """``cpu`` or ``cuda`` (needs onnxruntime-gpu)."""
     optimize: bool = True

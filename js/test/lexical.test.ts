@@ -74,9 +74,13 @@ test("a head of another version, or damaged, is refused with a clear message", (
   assert.throws(() => LexicalIndex.fromHead(new Uint8Array(3)), /truncated/);
 });
 
-test("damaged postings files are refused when they load, not during a search", () => {
+test("damaged postings files are refused with a message, the tables on load and each list before its first use", () => {
   const index = () => LexicalIndex.fromHead(encodeHead(HEADER, [3, 3, 3]));
-  const add = (flats: number[][], terms = flats.map((_, i) => `t${i}`)) => index().addPostings(0, encodePostings(terms, flats));
+  const add = (flats: number[][], terms = flats.map((_, i) => `t${i}`)) => {
+    const lexical = index();
+    lexical.addPostings(0, encodePostings(terms, flats));
+    return lexical.search(terms.join(" "), 5);
+  };
   add([[0, 1, 2, 2]]); // fine: docs 0 and 2
   assert.throws(() => add([[3, 1]]), /past the last chunk/);
   assert.throws(() => add([[0, 0]]), /pairs of counts/);
@@ -87,7 +91,9 @@ test("damaged postings files are refused when they load, not during a search", (
   assert.throws(() => index().addPostings(0, good.subarray(0, good.length - 1)), LexicalFormatError);
   const tooLong = encodePostings(["t0"], [[0, 1]]).slice();
   tooLong.set([0xff], tooLong.length - 1); // the last number never ends
-  assert.throws(() => index().addPostings(0, tooLong), LexicalFormatError);
+  const loaded = index();
+  loaded.addPostings(0, tooLong);
+  assert.throws(() => loaded.search("t0", 5), LexicalFormatError);
   assert.deepEqual([...varints([300])], [0xac, 0x02]);
   // a term filed under the wrong postings file
   const two = LexicalIndex.fromHead(encodeHead({ ...HEADER, postings: ["p0", "p1"] }, [3, 3, 3]));

@@ -209,7 +209,12 @@ export class Engine {
   /** BM25 hits alone; loads the query's postings files first. */
   async lexicalSearch(query: string, k: number): Promise<Scored[]> {
     await this.loadPostings(query);
-    return this.lexical.search(query, k);
+    return this.bm25(query, k);
+  }
+
+  /** A damaged posting list shows when first used: it is the postings files' IndexError. */
+  private bm25(query: string, k: number): Scored[] {
+    return asIndexError("a postings file", () => this.lexical.search(query, k));
   }
 
   /**
@@ -223,11 +228,11 @@ export class Engine {
     let hits: Scored[];
     if (vector !== null && this.dense !== null) {
       const dense = this.dense.search(vector, CANDIDATES).map((h) => h.id);
-      const lexical = this.lexical.search(query, CANDIDATES).map((h) => h.id);
+      const lexical = this.bm25(query, CANDIDATES).map((h) => h.id);
       await this.loadSections([...dense, ...lexical]);
       hits = hybrid(query, dense, lexical, this.paths, this.lexical.analyzer).slice(0, k);
     } else {
-      hits = this.lexical.search(query, k);
+      hits = this.bm25(query, k);
     }
     return hits.map((h, rank) => this.result(h, rank));
   }

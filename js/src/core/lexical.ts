@@ -5,8 +5,8 @@
  *
  * The index is a head file (parameters, chunk lengths, the postings files'
  * names) and postings files that each hold the terms hashing to them. A
- * query needs the head and its own terms' files only; each file is checked
- * once when it arrives, and a query decodes only its own terms' lists.
+ * query needs the head and its own terms' files only, and decodes only its
+ * own terms' lists, each checked before its first use.
  */
 import { Analyzer } from "./analyze";
 
@@ -56,14 +56,24 @@ function u32s(bytes: Uint8Array, offset: number, count: number): Uint32Array {
   return Uint32Array.from({ length: count }, (_, i) => view.getUint32(4 * i, true));
 }
 
-/** One postings file: its terms, each term's df and byte range, and the LEB128 lists. */
+/**
+ * One postings file: its terms, each term's df and byte range, and the
+ * LEB128 lists. Its tables are checked when it loads; each list before its
+ * first use, so that the first keystroke pays for its own terms only.
+ */
 class Shard {
   readonly terms = new Map<string, number>();
   readonly df: Uint32Array;
   readonly offsets: Uint32Array;
   readonly postings: Uint8Array;
+  private readonly checked: Uint8Array;
 
-  constructor(bytes: Uint8Array, index: number, count: number, n: number) {
+  constructor(
+    bytes: Uint8Array,
+    index: number,
+    count: number,
+    private readonly n: number,
+  ) {
     const { header, end } = readHeader(bytes);
     const [t] = u32s(bytes, end, 1);
     const start = end + 4 + 4 * (2 * t + 1);
@@ -76,29 +86,27 @@ class Shard {
     this.df = u32s(bytes, end + 4, t);
     this.offsets = u32s(bytes, end + 4 + 4 * t, t + 1);
     this.postings = bytes.subarray(start);
-    this.check(n);
+    this.checked = new Uint8Array(t);
+    const { offsets, df } = this;
+    if (offsets[0] !== 0 || offsets[t] !== this.postings.byteLength) throw malformed("posting offsets");
+    for (let i = 0; i < t; i++) if (offsets[i + 1] < offsets[i] || df[i] === 0) throw malformed("posting offsets");
   }
 
-  /** Damage fails here, once, rather than as NaN scores or reads past an array in a search. */
-  private check(n: number): void {
-    const { offsets, df, postings } = this;
-    const t = df.length;
-    if (offsets[0] !== 0 || offsets[t] !== postings.byteLength) throw malformed("posting offsets");
-    const cursor = { at: 0 };
-    for (let i = 0; i < t; i++) {
-      if (offsets[i + 1] < offsets[i] || df[i] === 0) throw malformed("posting offsets");
-      let doc = -1;
-      cursor.at = offsets[i];
-      const stop = offsets[i + 1];
-      for (let j = 0; j < df[i]; j++) {
-        const gap = varint(postings, cursor, stop);
-        const tf = varint(postings, cursor, stop);
-        if (gap < 0 || tf <= 0 || (j > 0 && gap === 0)) throw malformed("a posting list is not pairs of counts");
-        doc = j === 0 ? gap : doc + gap;
-      }
-      if (cursor.at !== stop) throw malformed("a posting list does not fill its bytes");
-      if (doc >= n) throw malformed("a posting points past the last chunk");
+  /** Check term `i`'s list once: pairs of counts that fill its bytes, increasing ids below n, tf ≥ 1. */
+  check(i: number): void {
+    if (this.checked[i] === 1) return;
+    const cursor = { at: this.offsets[i] };
+    const stop = this.offsets[i + 1];
+    let doc = -1;
+    for (let j = 0; j < this.df[i]; j++) {
+      const gap = varint(this.postings, cursor, stop);
+      const tf = varint(this.postings, cursor, stop);
+      if (gap < 0 || tf <= 0 || (j > 0 && gap === 0)) throw malformed("a posting list is not pairs of counts");
+      doc = j === 0 ? gap : doc + gap;
     }
+    if (cursor.at !== stop) throw malformed("a posting list does not fill its bytes");
+    if (doc >= this.n) throw malformed("a posting points past the last chunk");
+    this.checked[i] = 1;
   }
 }
 
@@ -142,7 +150,8 @@ export class LexicalIndex {
     for (let i = 0; i < n; i++) total += this.lengths[i];
     let avgdl = n > 0 ? total / n : 1;
     if (avgdl === 0) avgdl = 1;
-    this.norm = Float64Array.from(this.lengths, (dl) => k1 * (1 - b + (b * dl) / avgdl));
+    this.norm = new Float64Array(n);
+    for (let i = 0; i < n; i++) this.norm[i] = k1 * (1 - b + (b * this.lengths[i]) / avgdl);
   }
 
   /** Read the decompressed head file, `lexical.*.bin.zst`. */
@@ -171,9 +180,16 @@ export class LexicalIndex {
     return Math.floor(raw * IDF_GRID + 0.5) / IDF_GRID;
   }
 
-  /** BM25 score of every chunk holding at least one query term; the query's postings files must be loaded. */
-  scores(query: string): Map<number, number> {
-    const acc = new Map<number, number>();
+  /**
+   * BM25 score of every chunk holding at least one query term, as (ids,
+   * scores) in the order chunks were first reached; the query's postings
+   * files must be loaded. Typed arrays, not a Map: a common term reaches
+   * thousands of chunks on the way to the first results.
+   */
+  scores(query: string): { ids: Int32Array; scores: Float64Array } {
+    const acc = new Float64Array(this.size);
+    const seen = new Uint8Array(this.size);
+    const ids: number[] = [];
     const k1p1 = this.k1 + 1;
     const cursor = { at: 0 };
     for (const term of this.analyzer.queryTerms(query)) {
@@ -181,6 +197,7 @@ export class LexicalIndex {
       if (shard === undefined) throw new Error(`postings file for "${term}" not loaded`);
       const i = shard.terms.get(term);
       if (i === undefined) continue;
+      shard.check(i);
       const df = shard.df[i];
       const idf = this.idf(df);
       const stop = shard.offsets[i + 1];
@@ -189,17 +206,35 @@ export class LexicalIndex {
       for (let j = 0; j < df; j++) {
         doc += varint(shard.postings, cursor, stop);
         const tf = varint(shard.postings, cursor, stop);
-        acc.set(doc, (acc.get(doc) ?? 0) + (idf * (tf * k1p1)) / (tf + this.norm[doc]));
+        if (seen[doc] === 0) {
+          seen[doc] = 1;
+          ids.push(doc);
+        }
+        // 0 + x is x exactly, as Python's acc.get(doc, 0.0) + x
+        acc[doc] = acc[doc] + (idf * (tf * k1p1)) / (tf + this.norm[doc]);
       }
     }
-    return acc;
+    const out = Int32Array.from(ids);
+    return { ids: out, scores: Float64Array.from(out, (id) => acc[id]) };
   }
 
-  /** The best `k` chunks, by score descending then id ascending. */
+  /** The best `k` chunks, by score descending then id ascending (a bounded insertion, not a sort of every hit). */
   search(query: string, k: number): Scored[] {
-    return [...this.scores(query)]
-      .sort((a, b) => b[1] - a[1] || a[0] - b[0])
-      .slice(0, k)
-      .map(([id, score]) => ({ id, score }));
+    const best: Scored[] = [];
+    if (k <= 0) return best;
+    const { ids, scores } = this.scores(query);
+    const before = (a: Scored, score: number, id: number) => a.score > score || (a.score === score && a.id < id);
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i];
+      const score = scores[i];
+      if (best.length === k) {
+        if (before(best[k - 1], score, id)) continue;
+        best.pop();
+      }
+      let at = best.length;
+      while (at > 0 && !before(best[at - 1], score, id)) at--;
+      best.splice(at, 0, { id, score });
+    }
+    return best;
   }
 }

@@ -41,6 +41,13 @@ const RESULTS = 10;
  * one, titles and headings show at once and the excerpts fill in.
  */
 const EXCERPT_WAIT_MS = 50;
+/**
+ * Vectors and graph are decoded on the main thread. They wait for the first
+ * results to be shown, or this long after the index loaded, so that their
+ * decoding never competes with the first keystroke; the model loads in its
+ * worker meanwhile and takes longer anyway.
+ */
+const DENSE_DELAY_MS = 1500;
 export const WASM_FILE = "ort-wasm-simd-threaded.wasm";
 
 function describe(err: unknown): string {
@@ -60,6 +67,9 @@ export class Controller {
   private queued: { text: string; seq: number } | null = null;
   /** Counts renders, so that a late excerpt download never replaces newer results. */
   private renders = 0;
+  private shownFirst!: () => void;
+  /** Resolves once a query's results have been shown with their sections. */
+  private readonly firstShown = new Promise<void>((resolve) => (this.shownFirst = resolve));
   /** Why part of the index (a postings or fragment file) could not be read, shown while the rest works. */
   private indexWarning: string | null = null;
 
@@ -133,7 +143,8 @@ export class Controller {
       },
       model,
     );
-    await Promise.all([engine.loadDense(), this.encoder.ready]);
+    const quiet = Promise.race([this.firstShown, new Promise((resolve) => setTimeout(resolve, DENSE_DELAY_MS))]);
+    await Promise.all([quiet.then(() => engine.loadDense()), this.encoder.ready]);
   }
 
   private updateStatus(): void {
@@ -192,7 +203,10 @@ export class Controller {
       return paint([]);
     }
     const sections = engine.loadSections(results.map((r) => r.id));
-    if (sections === null) return paint(results);
+    if (sections === null) {
+      paint(results);
+      return this.shownFirst();
+    }
     const early = setTimeout(() => paint(results), EXCERPT_WAIT_MS);
     try {
       await sections;
@@ -203,6 +217,7 @@ export class Controller {
       clearTimeout(early);
     }
     paint(engine.withSections(results));
+    this.shownFirst();
   }
 
   /** One encode in flight at a time; only the newest waiting query runs next. */

@@ -111,7 +111,8 @@ export class Modal implements View {
     window.location.assign(option.href);
   }
 
-  private setActive(i: number): void {
+  /** Mark option `i` active; `scroll` brings it into view (a forced layout, so not for the first option of a fresh list). */
+  private setActive(i: number, scroll = true): void {
     this.options[this.active]?.setAttribute("aria-selected", "false");
     this.active = i;
     const option = this.options[i];
@@ -121,7 +122,7 @@ export class Modal implements View {
     }
     option.setAttribute("aria-selected", "true");
     this.input.setAttribute("aria-activedescendant", option.id);
-    option.scrollIntoView({ block: "nearest" });
+    if (scroll) option.scrollIntoView({ block: "nearest" });
   }
 
   showStatus(message: string, tone: Tone): void {
@@ -183,6 +184,6 @@ export class Modal implements View {
     this.input.removeAttribute("aria-activedescendant");
     const kept = keep === null ? -1 : this.options.findIndex((o) => o.dataset.chunk === keep);
     if (kept < 0) this.chosen = null;
-    if (this.options.length > 0) this.setActive(Math.max(kept, 0));
+    if (this.options.length > 0) this.setActive(Math.max(kept, 0), kept > 0);
   }
 }
