@@ -13,6 +13,14 @@ serves it on 127.0.0.1 and measures, in the page itself:
 - the size of the JS bundle, minified, without the ort wasm and the model.
 
     .venv/bin/python bench/browser_bench.py [--sections 10000] [--work DIR]
+    .venv/bin/python bench/browser_bench.py --site DIR [--query WORD]
+
+The generated site's word salad has a vocabulary of 60 words, so every query
+word is in a third of all chunks: pessimistic for BM25 and unrealistically
+small lexical files. ``--site`` measures an already indexed real site
+instead, such as the 10k-chunk site of real docs prose that
+``bench/build_bench.py`` builds (``.cache/bench/build/big/project/site``,
+indexed with ``mkdocs-embed index``).
 """
 
 from __future__ import annotations
@@ -109,7 +117,7 @@ def bundle_sizes() -> dict[str, dict[str, int]]:
     return out
 
 
-def measure(base: str, warm_runs: int) -> dict[str, float]:
+def measure(base: str, warm_runs: int, cold_query: str = "cache") -> dict[str, float]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -126,7 +134,7 @@ def measure(base: str, warm_runs: int) -> dict[str, float]:
         page.evaluate(PROBE)
         page.keyboard.press("/")
         # A whole word: BM25 matches terms, not prefixes.
-        cold = page.evaluate("window.__bench.typeAndWait('cache', false)")
+        cold = page.evaluate(f"window.__bench.typeAndWait({json.dumps(cold_query)}, false)")
         n_first = len(finished)
         first_semantic = page.evaluate("window.__bench.typeAndWait('cache deploy', true)")["semantic"]
         n_semantic = len(finished)
@@ -161,15 +169,19 @@ def main() -> None:
     parser.add_argument("--sections", type=int, default=10_000)
     parser.add_argument("--work", type=Path, default=REPO / ".cache" / "browser-bench")
     parser.add_argument("--warm-runs", type=int, default=50)
+    parser.add_argument("--site", type=Path, help="an indexed site folder to measure instead of the generated one")
+    parser.add_argument("--query", default="cache", help="the cold page's first query (a whole word)")
     args = parser.parse_args()
-    site = args.work / f"site-{args.sections}"
+    site = args.site or args.work / f"site-{args.sections}"
     manifest_path = site / "assets" / "mkdocs-embed" / "manifest.json"
+    if args.site and not manifest_path.exists():
+        raise SystemExit(f"{site} has no index; run mkdocs-embed index on it first")
     if not manifest_path.exists() or json.loads(manifest_path.read_text())["format"] != FORMAT_VERSION:
         make_site(site, args.sections)
         cli = Path(sys.executable).with_name("mkdocs-embed")
         subprocess.run([str(cli), "index", str(site), "--cache-dir", str(args.work / "cache")], check=True)
     manifest = json.loads(manifest_path.read_text())
-    figures = {"chunks": manifest["counts"]["chunks"], **measure(serve(site), args.warm_runs), "bundle": bundle_sizes()}
+    figures = {"chunks": manifest["counts"]["chunks"], **measure(serve(site), args.warm_runs, args.query), "bundle": bundle_sizes()}
     print(json.dumps(figures, indent=1))
 
 
