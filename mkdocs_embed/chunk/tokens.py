@@ -89,7 +89,11 @@ class TokenCounter:
                     back -= 1
                 if back - begin > window // 2:
                     end = back
-            pieces.append((text[offsets[begin][0] : offsets[end - 1][1]], end - begin + self.specials))
+            # From the text's start and up to the next token, not between token offsets: characters the
+            # tokenizer drops (zero-width joiners, control characters) must stay in some piece.
+            first = 0 if begin == 0 else offsets[begin][0]
+            last = len(text) if end == n else offsets[end][0]
+            pieces.append((text[first:last].rstrip(), end - begin + self.specials))
             # A piece cut inside a word may tokenise differently on its own.
             suspect.append(not starts[begin] or (end < n and not starts[end]))
             if end == n:

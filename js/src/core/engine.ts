@@ -105,7 +105,7 @@ export class Engine {
   ) {
     const n = manifest.counts.chunks;
     this.pageOf = new Uint32Array(n);
-    pages.first.forEach((start, page) => this.pageOf.fill(page, start));
+    pages.first.forEach((start, page) => this.pageOf.fill(page, start, pages.first[page + 1] ?? n));
     this.fragments = new Array(pages.url.length);
     this.paths = new Array(n);
   }

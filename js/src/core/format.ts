@@ -190,7 +190,7 @@ export async function decompressGradually(name: string, stored: Uint8Array, expe
 const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** A little-endian uint32 array at `offset`, copied when alignment or endianness demand it. */
-function u32s(bytes: Uint8Array, offset: number, count: number, name: string): Uint32Array {
+export function u32s(bytes: Uint8Array, offset: number, count: number, name: string): Uint32Array {
   const end = offset + 4 * count;
   if (end > bytes.byteLength) throw new IndexError("truncated", `${name} ends early (needs ${end} bytes, has ${bytes.byteLength})`);
   const at = bytes.byteOffset + offset;

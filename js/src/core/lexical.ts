@@ -9,6 +9,7 @@
  * own terms' lists, each checked before its first use.
  */
 import { Analyzer } from "./analyze";
+import { u32s } from "./format";
 
 export const LEXICAL_VERSION = 2;
 /** 2**20: idf is rounded to this grid so that libm's last-bit differences vanish. */
@@ -48,14 +49,6 @@ function readHeader(bytes: Uint8Array): { header: Record<string, unknown>; end: 
 
 const isStrings = (xs: unknown): xs is string[] => Array.isArray(xs) && xs.every((x) => typeof x === "string");
 
-/** uint32s at `offset`, in place when aligned on a little-endian host (always, for files the writer made). */
-function u32s(bytes: Uint8Array, offset: number, count: number): Uint32Array {
-  const at = bytes.byteOffset + offset;
-  if (at % 4 === 0 && new Uint8Array(new Uint16Array([1]).buffer)[0] === 1) return new Uint32Array(bytes.buffer, at, count);
-  const view = new DataView(bytes.buffer, at, 4 * count);
-  return Uint32Array.from({ length: count }, (_, i) => view.getUint32(4 * i, true));
-}
-
 /**
  * One postings file: its terms, each term's df and byte range, and the
  * LEB128 lists. Its tables are checked when it loads; each list before its
@@ -75,7 +68,7 @@ class Shard {
     private readonly n: number,
   ) {
     const { header, end } = readHeader(bytes);
-    const [t] = u32s(bytes, end, 1);
+    const [t] = u32s(bytes, end, 1, "lexical index");
     const start = end + 4 + 4 * (2 * t + 1);
     const terms = header.terms;
     if (!isStrings(terms) || terms.length !== t || start > bytes.byteLength) throw malformed("postings tables");
@@ -83,8 +76,8 @@ class Shard {
       if (shardOf(term, count) !== index) throw malformed("a term in another term's postings file");
       this.terms.set(term, i);
     });
-    this.df = u32s(bytes, end + 4, t);
-    this.offsets = u32s(bytes, end + 4 + 4 * t, t + 1);
+    this.df = u32s(bytes, end + 4, t, "lexical index");
+    this.offsets = u32s(bytes, end + 4 + 4 * t, t + 1, "lexical index");
     this.postings = bytes.subarray(start);
     this.checked = new Uint8Array(t);
     const { offsets, df } = this;
@@ -139,9 +132,9 @@ export class LexicalIndex {
     const { language, stopwords, k1, b, postings } = h;
     if (typeof language !== "string" || !isStrings(stopwords) || !isStrings(postings) || postings.length === 0) throw malformed("header fields");
     if (typeof k1 !== "number" || typeof b !== "number" || !Number.isFinite(k1) || !Number.isFinite(b)) throw malformed("k1 and b");
-    const [n] = u32s(bytes, end, 1);
+    const [n] = u32s(bytes, end, 1, "lexical index");
     if (bytes.byteLength !== end + 4 + 4 * n) throw malformed("chunk lengths");
-    this.lengths = u32s(bytes, end + 4, n);
+    this.lengths = u32s(bytes, end + 4, n, "lexical index");
     this.postings = postings;
     this.shards = new Array(postings.length);
     this.analyzer = new Analyzer(language, stopwords);
