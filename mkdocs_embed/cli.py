@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _index(args: argparse.Namespace) -> int:
     from .filehash import remember_in
-    from .pipeline import build_index
+    from .last_build import build_or_reuse
     from .settings import BuildSettings, ModelSettings
 
     site_dir = args.site_dir.resolve()
@@ -67,7 +67,7 @@ def _index(args: argparse.Namespace) -> int:
         exclude=tuple(args.exclude),
     )
     remember_in(settings.cache_dir)
-    report = build_index(settings)
+    report = build_or_reuse(settings)
     log.info(report.summary())
     log.info(report.cost_line(settings.price_per_million))
     if not args.no_widget:

@@ -20,10 +20,9 @@ import zstandard
 
 from .errors import EmbedError
 from .index.hnsw import Graph
+from .layout import ASSET_DIR, MANIFEST  # noqa: F401  (re-exported: readers import them from here)
 
 FORMAT_VERSION = 2
-ASSET_DIR = "assets/mkdocs-embed"
-MANIFEST = "manifest.json"
 KEY_BYTES = 16
 """Bytes of a chunk's cache key, kept per chunk in the ``keys`` file for reuse by later builds."""
 DATA_KINDS = ("pages", "lexical", "vectors", "graph", "keys")

@@ -1,7 +1,8 @@
 """collect → chunk → embed → store → index → emit, over a built site folder.
 
 This is the whole product minus the browser: the MkDocs plugin and the
-``mkdocs-embed index`` command both call :func:`build_index`.
+``mkdocs-embed index`` command both call :func:`build_index`, through
+:func:`.last_build.build_or_reuse`, which skips it when nothing changed.
 """
 
 from __future__ import annotations
@@ -11,17 +12,15 @@ import functools
 import hashlib
 import importlib.metadata
 import json
-import re
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from .atomic import locked, write_atomic
 from .chunk import Chunk, TokenCounter, chunk_page
-from .collect.pages import Page, collect_pages
+from .collect.pages import BUILD_STAMP, Page, collect_pages
 from .embed import shared_encoder
 from .embed.optimize import BuildModel, build_model
 from .emit.assets import write_index
@@ -44,6 +43,7 @@ from .log import log
 from .memo import RebuildMemo
 from .model import ModelSpec, resolve_model
 from .progress import progress_bar
+from .report import BuildReport
 from .settings import BuildSettings, ChunkSettings
 from .store import BuildManifest, VectorCache, chunk_key
 from .store.chunks import load_chunks, save_chunks
@@ -51,44 +51,8 @@ from .store.chunks import load_chunks, save_chunks
 CHECKPOINT_S = 10.0
 """Seconds of embedding between cache checkpoints: the most a killed build loses."""
 CHUNKS_FILE = "chunks.json"
-_BUILD_STAMP = re.compile(r"<!--\s*MkDocs version : [^\n]*\s*Build Date UTC : [^\n]*\s*-->")
-"""The comment MkDocs' own theme puts in the home page: a new time each build, and never chunked."""
 SERVE_ZSTD_LEVEL = 3
 """zstd level on `mkdocs serve` reloads: a fraction of level 19's time, for files never deployed."""
-
-
-@dataclass
-class BuildReport:
-    pages: int = 0
-    chunks: int = 0
-    embedded: int = 0
-    reused: int = 0
-    dropped: int = 0
-    skipped_pages: int = 0
-    tokens_embedded: int = 0
-    embed_seconds: float = 0.0
-    seconds: float = 0.0
-    index_bytes: int = 0
-    from_previous: int = 0
-    """Of ``reused``, the vectors taken from the previous deploy."""
-    text_only: bool = False
-    """Nothing was embedded: the index has chunks and the lexical index only."""
-
-    def summary(self) -> str:
-        if self.text_only:
-            return f"embed: wrote a text-only index of {self.chunks:,} chunks, without vectors ({self.seconds:.1f} s)"
-        reused = f"{self.reused:,}" + (f" ({self.from_previous:,} from the previous deploy)" if self.from_previous else "")
-        return (
-            f"embed: embedded {self.embedded:,} chunks, reused {reused}, "
-            f"dropped {self.dropped:,} ({self.seconds:.1f} s)"
-        )
-
-    def cost_line(self, price_per_million: float) -> str:
-        cost = self.tokens_embedded / 1e6 * price_per_million
-        return (
-            f"embed: {self.tokens_embedded:,} tokens embedded in {self.embed_seconds:.1f} s; "
-            f"on a hosted API at ${price_per_million:g} per million tokens that would cost ${cost:.5f}"
-        )
 
 
 def build_index(settings: BuildSettings, embed: bool = True) -> BuildReport:
@@ -166,7 +130,7 @@ def _chunk_pages(
         return chunk_page(page, settings, tokens)
 
     for page in pages:
-        html = _BUILD_STAMP.sub("", page.html) if "Build Date UTC" in page.html else page.html
+        html = BUILD_STAMP.sub("", page.html) if "Build Date UTC" in page.html else page.html
         memo = hashlib.sha256(salt + page.url.encode() + b"\0" + html.encode("utf-8", "surrogatepass")).digest()
         try:
             chunks.extend(_CHUNKED.get(memo, lambda page=page: cut(page)))

@@ -1,4 +1,8 @@
-"""The MkDocs plugin: hooks only; the work happens in :mod:`mkdocs_embed.pipeline`."""
+"""The MkDocs plugin: hooks only; the work happens in :mod:`mkdocs_embed.pipeline`.
+
+Nothing here imports the pipeline itself: a rebuild with nothing to do
+(:mod:`.last_build`) then never loads numpy and the rest.
+"""
 
 from __future__ import annotations
 
@@ -15,9 +19,9 @@ from .collect.pages import EXCLUDE_META
 from .config import EmbedConfig
 from .emit import widget
 from .errors import EmbedError
-from .index_format import ASSET_DIR
+from .last_build import build_or_reuse
+from .layout import ASSET_DIR
 from .log import log
-from .pipeline import build_index
 from .search.analyze import BROWSER_LANGUAGES
 from .settings import BuildSettings
 
@@ -81,7 +85,7 @@ class EmbedPlugin(BasePlugin[EmbedConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         settings = self._settings(config)
         try:
-            report = build_index(settings, embed=self._embeds())
+            report = build_or_reuse(settings, embed=self._embeds())
         except EmbedError as exc:
             raise PluginError(f"embed: {exc}") from exc
         log.info(report.summary())

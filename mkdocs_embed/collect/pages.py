@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import Path
 
-from ..index_format import ASSET_DIR
+from ..layout import ASSET_DIR
 from ..log import log
 
 EXCLUDE_META = '<meta name="mkdocs-embed" content="exclude">'
@@ -22,6 +22,9 @@ and any other generator's template can write it too."""
 
 THEME_PAGES = frozenset(("404.html", "search.html"))
 """Pages themes add at the site root (error page, search results), not content."""
+
+BUILD_STAMP = re.compile(r"<!--\s*MkDocs version : [^\n]*\s*Build Date UTC : [^\n]*\s*-->")
+"""The comment MkDocs' own theme puts in the home page: a new time each build, and never chunked."""
 
 _REFRESH = re.compile(rb"<meta[^>]+http-equiv\s*=\s*[\"']?refresh", re.IGNORECASE)
 _HEAD_BYTES = 4096

@@ -17,6 +17,9 @@ from ..index_format import ASSET_DIR, DATA_KINDS, FORMAT_VERSION, MANIFEST, SHAR
 from ..model.spec import ModelSpec, file_sha256
 from .shipped import place
 
+INDEX_KINDS = (*DATA_KINDS, *SHARD_KINDS, "model", "tokenizer")
+"""The first part of every index file's name; with the manifest, all that :func:`write_index` leaves in the folder."""
+
 
 def asset_dir(site_dir: Path) -> Path:
     return site_dir / ASSET_DIR
@@ -70,7 +73,7 @@ def write_index(
     write_atomic(out / MANIFEST, json.dumps(manifest, indent=1).encode())
     live = {*manifest["files"].values(), *(name for name, _ in shards), model.get("onnx"), model.get("tokenizer")}
     # every kind this version writes, so a build without vectors also removes the last build's
-    _remove_stale(out, kinds=(*DATA_KINDS, *SHARD_KINDS, "chunks", "model", "tokenizer"), live=live)  # chunks: format 1
+    _remove_stale(out, kinds=(*INDEX_KINDS, "chunks"), live=live)  # chunks: format 1
     return manifest
 
 

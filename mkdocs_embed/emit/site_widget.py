@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..atomic import write_atomic
 from ..collect.pages import html_files, page_url
-from ..index_format import ASSET_DIR
+from ..layout import ASSET_DIR
 from ..log import log
 from .widget import WidgetOptions, head_tags, inject, install_widget
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..errors import EmbedError
 from ..filehash import file_sha256
-from ..index_format import ASSET_DIR
+from ..layout import ASSET_DIR
 from .shipped import place
 
 BUNDLE_DIR = Path(__file__).resolve().parent.parent / "assets"

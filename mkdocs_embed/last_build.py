@@ -1,0 +1,228 @@
+"""Skip a build when nothing it depends on changed: link the last build's index files into the site.
+
+A rebuild with no change still paid for importing numpy, zstandard, hnswlib
+and tokenizers, reading every page and re-hashing every derived file: a
+sixth of a plain `mkdocs build`. So each full build leaves in the cache
+folder a record of its inputs (one digest of the settings, the code, the
+model's files and the pages' HTML) and hard links to the index files it
+wrote. The next build computes that digest from file stats and the pages'
+bytes alone, with none of those libraries; where it matches, the recorded
+files are linked into the site, data files first and the manifest last.
+
+Files are trusted as :mod:`.filehash` trusts them: unchanged while their
+size, mtime, inode and device are. A record is written last, after its
+links, and names a folder of links no other record uses, so a build killed
+at any instant leaves the previous record with its files, or the new one.
+Any doubt (a changed stat, a missing link, an unreadable record) means a
+full build. A build that logged a warning keeps no record, so that its
+warnings (and `mkdocs build --strict`) come again on the next build.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import hashlib
+import importlib.util
+import json
+import logging
+import os
+import re
+import secrets
+import shutil
+import sys
+import time
+from pathlib import Path
+
+from . import __version__
+from .atomic import link_or_copy, write_atomic
+from .collect.pages import BUILD_STAMP, html_files
+from .errors import EmbedError
+from .layout import ASSET_DIR, MANIFEST
+from .log import log
+from .model import default
+from .report import BuildReport
+from .settings import BuildSettings, ModelSettings
+
+RECORD = "last-build.json"
+STORE = "last-build"
+"""Folder in the cache folder with one folder of links per record: the current one, and any a killed build left."""
+LIBRARIES = ("numpy", "zstandard", "hnswlib", "snowballstemmer", "tokenizers", "bs4", "lxml")
+"""Libraries that shape the index files besides this package."""
+_FORMAT = 1
+_FOLDER = re.compile(re.escape(STORE) + r"/[0-9a-f]{16}")
+_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]*")
+_STAMP = re.compile(BUILD_STAMP.pattern.encode())
+
+
+def build_or_reuse(settings: BuildSettings, embed: bool = True) -> BuildReport:
+    """:func:`.pipeline.build_index`, or the last build's index where nothing it depends on has changed.
+
+    Text-only builds (``embed=False``) always run in full: they leave the cache folder alone.
+    """
+    started = time.perf_counter()
+    digest = inputs_digest(settings) if embed else None
+    report = _reuse(settings, digest) if digest else None
+    if report is not None:
+        report.seconds = time.perf_counter() - started
+        return report
+    from .pipeline import build_index  # numpy, zstandard, hnswlib, tokenizers: only for a build with work to do
+
+    warnings = _WarningCount()
+    log.addHandler(warnings)
+    try:
+        report = build_index(settings, embed)
+    finally:
+        log.removeHandler(warnings)
+    if digest and not warnings.count:
+        _record(settings, digest, report)
+    elif digest:
+        (settings.cache_dir / RECORD).unlink(missing_ok=True)
+    return report
+
+
+def inputs_digest(settings: BuildSettings) -> str | None:
+    """A digest of everything the index files depend on; None where that is not known cheaply.
+
+    Not a hub model's files: only huggingface_hub can say whether a new
+    revision is out. Not the vector cache: it holds every vector of the last
+    build's chunks, and only the pipeline writes it.
+    """
+    model_files = _model_files(settings.model)
+    if model_files is None:
+        return None
+    options = dataclasses.asdict(settings)
+    for unused in ("site_dir", "cache_dir", "price_per_million"):  # where the index goes, and the cost line's price
+        del options[unused]
+    prepared = settings.cache_dir / "models"  # which variant embeds (see embed/optimize.py) is part of every key
+    try:
+        inputs = [
+            _FORMAT,
+            repr(options),
+            _code_identity(),
+            [[str(path), *_signature(path)] for path in model_files],
+            sorted(os.listdir(prepared)) if prepared.is_dir() else [],
+        ]
+        digest = hashlib.sha256(json.dumps(inputs).encode())
+        for rel in sorted(html_files(settings.site_dir)):
+            if rel.startswith(ASSET_DIR + "/"):
+                continue
+            data = (settings.site_dir / rel).read_bytes()
+            if b"Build Date UTC" in data:
+                data = _STAMP.sub(b"", data)
+            digest.update(b"%s\0%d\0" % (rel.encode("utf-8", "surrogateescape"), len(data)))
+            digest.update(data)
+    except OSError:  # the full build says what is missing
+        return None
+    return digest.hexdigest()
+
+
+def _model_files(model: ModelSettings) -> list[Path] | None:
+    """The files :func:`.model.resolve_model` may read for ``model``; None for a hub model."""
+    if model.name == "default":
+        try:
+            return list(default.default_files())
+        except EmbedError:  # the full build says what is missing
+            return None
+    folder = Path(model.name).expanduser()
+    if not folder.is_dir():
+        return None
+    folders = [f for f in (folder, folder / "onnx", folder / "1_Pooling") if f.is_dir()]
+    return sorted(path for f in folders for path in f.iterdir() if path.is_file())
+
+
+@functools.lru_cache(maxsize=1)
+def _code_identity() -> list:
+    """This package's sources and the libraries by stat, once per process: the code that runs is the code loaded."""
+    package = Path(__file__).parent
+    sources = [[str(path.relative_to(package)), *_signature(path)] for path in sorted(package.rglob("*.py"))]
+    libraries = []
+    for name in LIBRARIES:
+        spec = importlib.util.find_spec(name)
+        libraries.append([name, *(_signature(Path(spec.origin)) if spec and spec.origin else [])])
+    return [__version__, sys.version, str(package), sources, libraries]
+
+
+def _signature(path: Path) -> list[int]:
+    stat = os.stat(path)
+    return [stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_dev]
+
+
+def _reuse(settings: BuildSettings, digest: str) -> BuildReport | None:
+    """Link the recorded index files into the site where the record is the digest's and whole."""
+    try:
+        record = json.loads((settings.cache_dir / RECORD).read_bytes())
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as exc:
+        log.debug("embed: ignoring the unreadable record of the last build (%s)", exc)
+        return None
+    try:
+        if record["format"] != _FORMAT or record["digest"] != digest:
+            return None
+        if not _FOLDER.fullmatch(record["folder"]):
+            raise ValueError(f"bad folder {record['folder']!r}")
+        folder, files = settings.cache_dir / record["folder"], record["files"]
+        if MANIFEST not in files or not all(isinstance(n, str) and _NAME.fullmatch(n) for n in files):
+            raise ValueError("bad file list")
+        for name, signature in files.items():
+            if _signature(folder / name) != signature:
+                log.debug("embed: the last build's copy of %s changed; building in full", name)
+                return None
+        out = settings.site_dir / ASSET_DIR
+        if (out / MANIFEST).exists() and (out / MANIFEST).read_bytes() != (folder / MANIFEST).read_bytes():
+            return None  # another index is in the site: a full build replaces it and removes its files
+        counts = {key: record["report"][key] for key in ("pages", "chunks", "index_bytes")}
+        if not all(type(value) is int for value in counts.values()):
+            raise ValueError("bad counts")
+        for name in sorted(files, key=lambda name: name == MANIFEST):  # the manifest last, as write_index writes it
+            link_or_copy(folder / name, out / name)
+    except FileNotFoundError:
+        log.debug("embed: the last build's index files are gone; building in full")
+        return None
+    except (OSError, EmbedError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        log.debug("embed: not reusing the last build (%s)", exc)
+        return None
+    log.debug("embed: nothing changed since the last build; linked its %d index files into the site", len(files))
+    return BuildReport(pages=counts["pages"], chunks=counts["chunks"], reused=counts["chunks"],
+                       index_bytes=counts["index_bytes"])
+
+
+def _record(settings: BuildSettings, digest: str, report: BuildReport) -> None:
+    """Keep links to the index files just written, then the record naming them. Best effort: a
+    cache folder that cannot take them costs the next build its shortcut, not this build."""
+    from .emit.assets import INDEX_KINDS  # imports numpy, as the build just did
+
+    out = settings.site_dir / ASSET_DIR
+    name = f"{STORE}/{secrets.token_hex(8)}"
+    folder = settings.cache_dir / name
+    try:
+        files = sorted(p.name for p in out.iterdir() if p.name == MANIFEST or p.name.split(".", 1)[0] in INDEX_KINDS)
+        for file in files:
+            link_or_copy(out / file, folder / file)
+        record = {
+            "format": _FORMAT,
+            "digest": digest,
+            "folder": name,
+            "files": {file: _signature(folder / file) for file in files},
+            "report": {"pages": report.pages, "chunks": report.chunks, "index_bytes": report.index_bytes},
+        }
+        write_atomic(settings.cache_dir / RECORD, json.dumps(record).encode())
+    except (OSError, EmbedError) as exc:
+        log.debug("embed: not keeping this build's index for the next build: %s", exc)
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    for other in (settings.cache_dir / STORE).iterdir():  # earlier records', and those of killed builds
+        if other != folder:
+            shutil.rmtree(other, ignore_errors=True)
+
+
+class _WarningCount(logging.Handler):
+    """Counts the warnings a build logs."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1

@@ -1,0 +1,9 @@
+"""Where the index lives in a built site, for the modules that must not import numpy.
+
+:mod:`.index_format` re-exports these; the plugin and the page collector
+import them from here, so that a rebuild with nothing to do (see
+:mod:`.last_build`) never loads numpy and zstandard.
+"""
+
+ASSET_DIR = "assets/mkdocs-embed"
+MANIFEST = "manifest.json"
