@@ -94,15 +94,8 @@ def inputs_digest(settings: BuildSettings) -> str | None:
     options = dataclasses.asdict(settings)
     for unused in ("site_dir", "cache_dir", "price_per_million"):  # where the index goes, and the cost line's price
         del options[unused]
-    prepared = settings.cache_dir / "models"  # which variant embeds (see embed/optimize.py) is part of every key
     try:
-        inputs = [
-            _FORMAT,
-            repr(options),
-            _code_identity(),
-            [[str(path), *_signature(path)] for path in model_files],
-            sorted(os.listdir(prepared)) if prepared.is_dir() else [],
-        ]
+        inputs = [_FORMAT, repr(options), _code_identity(), [[str(path), *_signature(path)] for path in model_files]]
         digest = hashlib.sha256(json.dumps(inputs).encode())
         for rel in sorted(html_files(settings.site_dir)):
             if rel.startswith(ASSET_DIR + "/"):
@@ -132,15 +125,24 @@ def _model_files(model: ModelSettings) -> list[Path] | None:
 
 
 @functools.lru_cache(maxsize=1)
-def _code_identity() -> list:
+def _code_identity(package: Path = Path(__file__).parent) -> list:
     """This package's sources and the libraries by stat, once per process: the code that runs is the code loaded."""
-    package = Path(__file__).parent
     sources = [[str(path.relative_to(package)), *_signature(path)] for path in sorted(package.rglob("*.py"))]
     libraries = []
     for name in LIBRARIES:
         spec = importlib.util.find_spec(name)
         libraries.append([name, *(_signature(Path(spec.origin)) if spec and spec.origin else [])])
     return [__version__, sys.version, str(package), sources, libraries]
+
+
+def _prepared_models(cache_dir: Path) -> list[str]:
+    """Which build models are prepared: which one embeds is part of every vector's key (see embed/optimize.py).
+
+    Compared apart from the digest, and recorded after the build: the first
+    build of a model prepares it, and the next one finds it.
+    """
+    folder = cache_dir / "models"
+    return sorted(os.listdir(folder)) if folder.is_dir() else []
 
 
 def _signature(path: Path) -> list[int]:
@@ -159,6 +161,8 @@ def _reuse(settings: BuildSettings, digest: str) -> BuildReport | None:
         return None
     try:
         if record["format"] != _FORMAT or record["digest"] != digest:
+            return None
+        if record["prepared"] != _prepared_models(settings.cache_dir):
             return None
         if not _FOLDER.fullmatch(record["folder"]):
             raise ValueError(f"bad folder {record['folder']!r}")
@@ -203,6 +207,7 @@ def _record(settings: BuildSettings, digest: str, report: BuildReport) -> None:
         record = {
             "format": _FORMAT,
             "digest": digest,
+            "prepared": _prepared_models(settings.cache_dir),
             "folder": name,
             "files": {file: _signature(folder / file) for file in files},
             "report": {"pages": report.pages, "chunks": report.chunks, "index_bytes": report.index_bytes},
