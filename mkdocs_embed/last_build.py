@@ -88,13 +88,13 @@ def inputs_digest(settings: BuildSettings) -> str | None:
     revision is out. Not the vector cache: it holds every vector of the last
     build's chunks, and only the pipeline writes it.
     """
-    model_files = _model_files(settings.model)
-    if model_files is None:
-        return None
     options = dataclasses.asdict(settings)
     for unused in ("site_dir", "cache_dir", "price_per_million"):  # where the index goes, and the cost line's price
         del options[unused]
     try:
+        model_files = _model_files(settings.model)
+        if model_files is None:
+            return None
         inputs = [_FORMAT, repr(options), _code_identity(), [[str(path), *_signature(path)] for path in model_files]]
         digest = hashlib.sha256(json.dumps(inputs).encode())
         for rel in sorted(html_files(settings.site_dir)):
