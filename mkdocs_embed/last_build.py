@@ -179,8 +179,9 @@ def _reuse(settings: BuildSettings, digest: str) -> BuildReport | None:
         counts = {key: record["report"][key] for key in ("pages", "chunks", "index_bytes")}
         if not all(type(value) is int for value in counts.values()):
             raise ValueError("bad counts")
+        out.mkdir(parents=True, exist_ok=True)
         for name in sorted(files, key=lambda name: name == MANIFEST):  # the manifest last, as write_index writes it
-            link_or_copy(folder / name, out / name)
+            _link(folder / name, out / name)
     except FileNotFoundError:
         log.debug("embed: the last build's index files are gone; building in full")
         return None
@@ -190,6 +191,14 @@ def _reuse(settings: BuildSettings, digest: str) -> BuildReport | None:
     log.debug("embed: nothing changed since the last build; linked its %d index files into the site", len(files))
     return BuildReport(pages=counts["pages"], chunks=counts["chunks"], reused=counts["chunks"],
                        index_bytes=counts["index_bytes"])
+
+
+def _link(source: Path, target: Path) -> None:
+    """A hard link at ``target``: made directly where nothing is there yet (a cleaned site), else replaced."""
+    try:
+        os.link(source, target)
+    except OSError:  # there already, or no links here
+        link_or_copy(source, target)
 
 
 def _record(settings: BuildSettings, digest: str, report: BuildReport) -> None:

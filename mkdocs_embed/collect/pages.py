@@ -92,9 +92,9 @@ def _marked_excluded(data: bytes) -> bool:
 
 def html_files(site_dir: Path) -> list[str]:
     """Site-relative POSIX paths of every ``.html`` file."""
+    top = os.path.normpath(site_dir)
     found = []
-    for root, dirs, files in os.walk(site_dir):
-        base = Path(root).relative_to(site_dir).as_posix()
-        prefix = "" if base == "." else base + "/"
+    for root, dirs, files in os.walk(top):  # string slicing, not Path: a no-change rebuild walks the site each time
+        prefix = "" if root == top else root[len(top) + 1 :].replace(os.sep, "/") + "/"
         found.extend(prefix + f for f in files if f.endswith(".html"))
     return found
