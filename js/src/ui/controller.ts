@@ -42,10 +42,10 @@ const RESULTS = 10;
  */
 const EXCERPT_WAIT_MS = 50;
 /**
- * Vectors and graph are decoded on the main thread. They wait for the first
- * results to be shown, or this long after the index loaded, so that their
- * decoding never competes with the first keystroke; the model loads in its
- * worker meanwhile and takes longer anyway.
+ * The semantic half (the encoder worker compiling the runtime and the model,
+ * vectors and graph decoded on the main thread) waits for the first results
+ * to be shown, or this long after the index loaded, so that on a machine of
+ * two cores it never competes with the first keystroke.
  */
 const DENSE_DELAY_MS = 1500;
 export const WASM_FILE = "ort-wasm-simd-threaded.wasm";
@@ -134,6 +134,7 @@ export class Controller {
     const workerFile = this.config.files["worker.js"];
     if (workerFile === undefined) throw new Error("the widget's worker file is missing from the page config");
     const wasmFile = this.config.files[WASM_FILE];
+    await Promise.race([this.firstShown, new Promise((resolve) => setTimeout(resolve, DENSE_DELAY_MS))]);
     this.encoder = new EncoderClient(
       {
         worker: new URL(workerFile, this.config.assets).href,
@@ -143,8 +144,7 @@ export class Controller {
       },
       model,
     );
-    const quiet = Promise.race([this.firstShown, new Promise((resolve) => setTimeout(resolve, DENSE_DELAY_MS))]);
-    await Promise.all([quiet.then(() => engine.loadDense()), this.encoder.ready]);
+    await Promise.all([engine.loadDense(), this.encoder.ready]);
   }
 
   private updateStatus(): void {
