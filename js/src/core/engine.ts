@@ -113,9 +113,7 @@ export class Engine {
 
   /** Load the manifest, the pages and the lexical head: enough to start answering. */
   static async load(base: string, fetchImpl: Fetch = (u, init) => fetch(u, init)): Promise<Engine> {
-    const download = fetchBytes(fetchImpl, new URL("manifest.json", base).href, "manifest.json", "high");
-    warmUpAnalyzer(); // while the manifest is on its way
-    const raw = await download;
+    const raw = await fetchBytes(fetchImpl, new URL("manifest.json", base).href, "manifest.json", "high");
     let json: unknown;
     try {
       json = JSON.parse(new TextDecoder().decode(raw));
@@ -123,7 +121,9 @@ export class Engine {
       throw new IndexError("manifest", "manifest.json is not valid JSON");
     }
     const manifest = parseManifest(json);
-    const [pages, head] = await Promise.all([loadFile(manifest, "pages", base, fetchImpl), loadFile(manifest, "lexical", base, fetchImpl)]);
+    const files = Promise.all([loadFile(manifest, "pages", base, fetchImpl), loadFile(manifest, "lexical", base, fetchImpl)]);
+    warmUpAnalyzer(); // while the two files download
+    const [pages, head] = await files;
     const name = manifest.files.lexical as string;
     const lexical = asIndexError(name, () => LexicalIndex.fromHead(head));
     if (lexical.size !== manifest.counts.chunks) {

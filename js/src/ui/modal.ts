@@ -165,6 +165,7 @@ export class Modal implements View {
         // Until the page's fragment arrives: no headings, and a placeholder line for the excerpt.
         const headings = r.section === null ? [] : r.section.path;
         const path = el("span", `${ID}__path`);
+        if (r.section === null) path.dataset.loading = "";
         appendHighlighted(path, (headings.length > 1 ? headings.slice(1) : headings).join(" › "), pattern);
         const excerpt = el("span", `${ID}__excerpt`);
         if (r.section === null) excerpt.dataset.loading = "";
