@@ -191,26 +191,24 @@ export async function decompressGradually(name: string, stored: Uint8Array, expe
 const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** A little-endian uint32 array at `offset`, copied when alignment or endianness demand it. */
-export function u32s(bytes: Uint8Array, offset: number, count: number, name: string): Uint32Array {
-  const end = offset + 4 * count;
+/** `count` little-endian unsigned integers of `size` bytes at `offset`: a view when aligned, else a copy. */
+function uints(size: 2 | 4, bytes: Uint8Array, offset: number, count: number, name: string): Uint16Array | Uint32Array {
+  const end = offset + size * count;
   if (end > bytes.byteLength) throw new IndexError("truncated", `${name} ends early (needs ${end} bytes, has ${bytes.byteLength})`);
   const at = bytes.byteOffset + offset;
-  if (LITTLE_ENDIAN_HOST && at % 4 === 0) return new Uint32Array(bytes.buffer, at, count);
-  const view = new DataView(bytes.buffer, at, 4 * count);
-  const out = new Uint32Array(count);
-  for (let i = 0; i < count; i++) out[i] = view.getUint32(4 * i, true);
+  if (LITTLE_ENDIAN_HOST && at % size === 0) return size === 2 ? new Uint16Array(bytes.buffer, at, count) : new Uint32Array(bytes.buffer, at, count);
+  const view = new DataView(bytes.buffer, at, size * count);
+  const out = size === 2 ? new Uint16Array(count) : new Uint32Array(count);
+  for (let i = 0; i < count; i++) out[i] = size === 2 ? view.getUint16(2 * i, true) : view.getUint32(4 * i, true);
   return out;
 }
 
+export function u32s(bytes: Uint8Array, offset: number, count: number, name: string): Uint32Array {
+  return uints(4, bytes, offset, count, name) as Uint32Array;
+}
+
 export function u16s(bytes: Uint8Array, offset: number, count: number, name: string): Uint16Array {
-  const end = offset + 2 * count;
-  if (end > bytes.byteLength) throw new IndexError("truncated", `${name} ends early (needs ${end} bytes, has ${bytes.byteLength})`);
-  const at = bytes.byteOffset + offset;
-  if (LITTLE_ENDIAN_HOST && at % 2 === 0) return new Uint16Array(bytes.buffer, at, count);
-  const view = new DataView(bytes.buffer, at, 2 * count);
-  const out = new Uint16Array(count);
-  for (let i = 0; i < count; i++) out[i] = view.getUint16(2 * i, true);
-  return out;
+  return uints(2, bytes, offset, count, name) as Uint16Array;
 }
 
 function f32s(bytes: Uint8Array, offset: number, count: number, name: string): Float32Array {
