@@ -1,8 +1,9 @@
 """Browser figures of the search widget, in headless Chromium (figures, not pass/fail).
 
-Generates a plain-HTML site of about 10k sections, indexes it with the real
-pipeline and widget (``mkdocs-embed index``; vectors are cached between runs),
-serves it on 127.0.0.1 (HTTP/1.1, keep-alive) and measures, in the page itself:
+Generates a plain-HTML site of 20k short sections (about 10k chunks once the
+chunker merges them), indexes it with the real pipeline and widget
+(``mkdocs-embed index``; vectors are cached between runs), serves it on
+127.0.0.1 (HTTP/1.1, keep-alive) and measures, in the page itself:
 
 - cold, median of ``--cold-runs`` fresh browser contexts: first keystroke →
   first rendered results, and → those results with their excerpts (which
@@ -14,7 +15,7 @@ serves it on 127.0.0.1 (HTTP/1.1, keep-alive) and measures, in the page itself:
 - bytes transferred before the first result and before the first semantic one;
 - the size of the JS bundle, minified, without the ort wasm and the model.
 
-    .venv/bin/python bench/browser_bench.py [--sections 10000] [--work DIR]
+    .venv/bin/python bench/browser_bench.py [--sections 20000] [--work DIR]
     .venv/bin/python bench/browser_bench.py --site DIR [--query WORD]
 
 The generated site's word salad has a vocabulary of 60 words, so every query
@@ -197,7 +198,7 @@ def _cold(browser, base: str, query: str) -> dict[str, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sections", type=int, default=10_000)
+    parser.add_argument("--sections", type=int, default=20_000)
     parser.add_argument("--work", type=Path, default=REPO / ".cache" / "browser-bench")
     parser.add_argument("--warm-runs", type=int, default=50)
     parser.add_argument("--cold-runs", type=int, default=7, help="cold pages, each in a fresh browser context")
