@@ -9,11 +9,11 @@ import * as ort from "onnxruntime-web/wasm";
 import type { ModelInfo } from "../core/format";
 import { pool } from "./embedding";
 import type { FromWorker, InitMessage, ToWorker } from "./protocol";
-import { WordPieceTokenizer } from "./wordpiece";
+import { loadTokenizer, type QueryTokenizer } from "./tokenizer";
 
 interface Loaded {
   session: ort.InferenceSession;
-  tokenizer: WordPieceTokenizer;
+  tokenizer: QueryTokenizer;
   model: ModelInfo;
 }
 
@@ -39,7 +39,7 @@ async function load(init: InitMessage): Promise<Loaded> {
     fetchOk(init.modelUrl, "model").then((r) => r.arrayBuffer()),
     fetchOk(init.tokenizerUrl, "tokenizer").then((r) => r.json()),
   ]);
-  const tokenizer = WordPieceTokenizer.fromJSON(tokenizerJson);
+  const tokenizer = loadTokenizer(tokenizerJson);
   const session = await ort.InferenceSession.create(new Uint8Array(modelBytes), {
     executionProviders: ["wasm"],
     graphOptimizationLevel: "all",
