@@ -48,7 +48,7 @@ test("the special tokens are kept when the text is cut", () => {
 
 test("a tokenizer.json the library cannot read is refused with its reason", () => {
   const refused = (json: unknown, pattern: RegExp) =>
-    assert.throws(() => loadTokenizer(json), (err: unknown) => err instanceof Error && /^the tokenizer could not be read \(/.test(err.message) && pattern.test(err.message));
+    assert.throws(() => loadTokenizer(json), (err: unknown) => err instanceof Error && /^the tokenizer could not be read: /.test(err.message) && pattern.test(err.message));
   refused([], /must be a valid object/);
   refused("not json", /must be a valid object/);
   const noModel = tokenizerJson();

@@ -38,7 +38,11 @@ async function load(init: InitMessage): Promise<Loaded> {
   env.logLevel = "error";
   const [modelBytes, tokenizerJson] = await Promise.all([
     fetchOk(init.modelUrl, "model").then((r) => r.arrayBuffer()),
-    fetchOk(init.tokenizerUrl, "tokenizer").then((r) => r.json()),
+    fetchOk(init.tokenizerUrl, "tokenizer").then((r) =>
+      r.json().catch(() => {
+        throw new Error("the tokenizer could not be read: it is not JSON");
+      }),
+    ),
   ]);
   const tokenizer = loadTokenizer(tokenizerJson);
   const session = await createSession(new Uint8Array(modelBytes), {

@@ -31,7 +31,7 @@ export function loadTokenizer(json: unknown): QueryTokenizer {
     before = full.slice(0, at);
     after = full.slice(at + body.length);
   } catch (err) {
-    throw new Error(`the tokenizer could not be read (${(err as Error)?.message ?? err})`);
+    throw new Error(`the tokenizer could not be read: ${(err as Error)?.message ?? err}`);
   }
   return {
     encode(text, maxTokens) {
