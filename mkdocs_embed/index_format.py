@@ -22,7 +22,7 @@ from .errors import EmbedError
 from .index.hnsw import Graph
 from .layout import ASSET_DIR, MANIFEST  # noqa: F401  (re-exported: readers import them from here)
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 KEY_BYTES = 16
 """Bytes of a chunk's cache key, kept per chunk in the ``keys`` file for reuse by later builds."""
 DATA_KINDS = ("pages", "lexical", "vectors", "graph", "keys")
@@ -31,6 +31,7 @@ SHARD_KINDS = ("fragments", "postings")
 """Files named by other files (pages, lexical) rather than by the manifest."""
 MAX_DECOMPRESSED = 1 << 31
 _FILE_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]*")
+_HASH = re.compile(r"[0-9a-f]{12}")
 """A data file's name in the manifest: inside the index folder, as the widget requires too."""
 
 
@@ -54,9 +55,19 @@ def decompress(data: bytes, what: str) -> bytes:
         raise FormatError(f"{what} is not a valid zstd file ({exc})") from exc
 
 
+def content_hash(data: bytes) -> str:
+    """12 hex digits of sha256: what a file's name holds so that it changes whenever the bytes do."""
+    return hashlib.sha256(data).hexdigest()[:12]
+
+
 def hashed_name(kind: str, ext: str, data: bytes) -> str:
-    """``kind.<12 hex of sha256>.ext``: a name that changes whenever the bytes do."""
-    return f"{kind}.{hashlib.sha256(data).hexdigest()[:12]}.{ext}"
+    """``kind.<content hash>.ext``."""
+    return f"{kind}.{content_hash(data)}.{ext}"
+
+
+def fragment_name(digest: str) -> str:
+    """A fragment file's name; the pages file lists only the hashes, a third of its size at 1,000 pages."""
+    return f"fragments.{digest}.json.zst"
 
 
 # -- vectors -----------------------------------------------------------------
@@ -151,14 +162,13 @@ def excerpt(text: str, limit: int) -> str:
     return (cut[:space] if space > limit // 2 else cut).rstrip() + "…"
 
 
-def encode_pages(pages: Sequence[tuple[str, str]], first: Sequence[int], fragments: Sequence[str]) -> bytes:
-    """Pages ``(url, title)``, the id of each page's first chunk, and the name of each page's fragment file."""
-    return _json_bytes({
-        "url": [u for u, _ in pages],
-        "title": [t for _, t in pages],
-        "first": list(first),
-        "fragments": list(fragments),
-    })
+def encode_pages(urls: Sequence[str], first: Sequence[int], fragments: Sequence[str]) -> bytes:
+    """Each page's URL, the id of its first chunk, and the content hash of its fragment file.
+
+    This is what the browser decodes before the first results, so it holds
+    only what ranking and grouping need; titles are in the fragments.
+    """
+    return _json_bytes({"url": list(urls), "first": list(first), "fragments": list(fragments)})
 
 
 def _json_bytes(data: Any) -> bytes:
@@ -174,24 +184,27 @@ def parse_json(data: bytes, what: str) -> Any:
 
 
 def decode_pages(data: bytes, n_chunks: int) -> dict[str, list[Any]]:
-    """The pages file, checked: every chunk belongs to exactly one page, and fragment names stay in the folder."""
+    """The pages file, checked: every chunk belongs to exactly one page, and fragment hashes are hashes.
+
+    ``fragments`` comes back as file names.
+    """
     raw = parse_json(data, "pages file")
     try:
         if not isinstance(raw, dict):
             raise TypeError("not a JSON object")
         n_pages = len(raw["url"])
-        for col, kind in (("url", str), ("title", str), ("first", int), ("fragments", str)):
+        for col, kind in (("url", str), ("first", int), ("fragments", str)):
             _check_column(raw, col, n_pages, kind)
         first = raw["first"]
         if n_pages and (first[0] != 0 or any(isinstance(f, bool) for f in first)):
             raise ValueError("the first page does not start at chunk 0")
         if any(b <= a for a, b in zip(first, first[1:])) or (n_pages and first[-1] >= n_chunks) or (n_chunks and not n_pages):
             raise ValueError("page starts are not increasing chunk ids")
-        if not all(_FILE_NAME.fullmatch(name) for name in raw["fragments"]):
-            raise ValueError("a fragment file name leaves the index folder")
+        if not all(_HASH.fullmatch(digest) for digest in raw["fragments"]):
+            raise ValueError("a fragment hash is not 12 hex digits")
     except (ValueError, KeyError, TypeError) as exc:
         raise FormatError(f"pages file is damaged ({exc})") from exc
-    return raw
+    return {**raw, "fragments": [fragment_name(digest) for digest in raw["fragments"]]}
 
 
 def page_chunks(pages: dict[str, list[Any]], page: int, n_chunks: int) -> range:
@@ -200,16 +213,21 @@ def page_chunks(pages: dict[str, list[Any]], page: int, n_chunks: int) -> range:
     return range(first[page], first[page + 1] if page + 1 < len(first) else n_chunks)
 
 
-def encode_fragment(chunks: Sequence[dict[str, Any]]) -> bytes:
-    """One page's chunks as columns: anchor, heading path and excerpt."""
-    return _json_bytes({col: [c[col] for c in chunks] for col in ("anchor", "path", "text")})
+def encode_fragment(title: str, chunks: Sequence[dict[str, Any]]) -> bytes:
+    """One page: its title, and its chunks as columns: anchor, headings below the title, excerpt."""
+    columns = {col: [c[col] for c in chunks] for col in ("anchor", "path", "text")}
+    columns["path"] = [path[1:] for path in columns["path"]]  # every heading path starts with the title
+    return _json_bytes({"title": title, **columns})
 
 
-def decode_fragment(data: bytes, rows: int, what: str) -> dict[str, list[Any]]:
+def decode_fragment(data: bytes, rows: int, what: str) -> dict[str, Any]:
+    """A fragment file, checked; ``path`` comes back whole, the title first."""
     raw = parse_json(data, what)
     try:
         if not isinstance(raw, dict):
             raise TypeError("not a JSON object")
+        if not isinstance(raw.get("title"), str):
+            raise TypeError("the title is not a string")
         _check_column(raw, "anchor", rows, str)
         _check_column(raw, "text", rows, str)
         _check_column(raw, "path", rows, list)
@@ -217,7 +235,7 @@ def decode_fragment(data: bytes, rows: int, what: str) -> dict[str, list[Any]]:
             raise ValueError("a heading path holds a non-string")
     except (ValueError, KeyError, TypeError) as exc:
         raise FormatError(f"{what} is damaged ({exc})") from exc
-    return raw
+    return {**raw, "path": [[raw["title"], *path] for path in raw["path"]]}
 
 
 def encode_keys(keys: Sequence[bytes]) -> bytes:

@@ -31,12 +31,14 @@ from .index.quantize import quantize
 from .index.lexical_file import LexicalBuild
 from .index_format import (
     compress,
+    content_hash,
     encode_fragment,
     encode_graph,
     encode_keys,
     encode_pages,
     encode_vectors,
     excerpt,
+    fragment_name,
     hashed_name,
 )
 from .log import log
@@ -206,12 +208,14 @@ def _emit(
     settings: BuildSettings, spec: ModelSpec, chunks: Sequence[Chunk], keys: Sequence[bytes], vectors: np.ndarray | None,
 ) -> int:
     """Write the site's index files, without vectors and graph when ``vectors`` is None; returns their total size."""
-    pages: list[tuple[str, str]] = []
+    urls: list[str] = []
+    titles: list[str] = []
     first: list[int] = []
     fragments: list[list[dict]] = []
     for i, chunk in enumerate(chunks):
-        if not pages or chunk.url != pages[-1][0]:  # a page's chunks are consecutive
-            pages.append((chunk.url, chunk.title))
+        if not urls or chunk.url != urls[-1]:  # a page's chunks are consecutive
+            urls.append(chunk.url)
+            titles.append(chunk.title)
             first.append(i)
             fragments.append([])
         text = excerpt(chunk.text, settings.chunk.excerpt_chars)
@@ -224,12 +228,15 @@ def _emit(
         # zstd at level 19 is most of a no-change rebuild of a large site
         return _unframe(_derived(settings, f"zst{level}-{kind}", parts, lambda: _frame([compress(p, level) for p in parts])))
 
-    shards: dict[str, list[bytes]] = {"fragments": pack("fragments", [encode_fragment(f) for f in fragments])}
+    encoded = [encode_fragment(title, rows) for title, rows in zip(titles, fragments)]
+    shards: dict[str, list[bytes]] = {"fragments": pack("fragments", encoded)}
     lexical = _lexical(settings, chunks, cached=vectors is not None)
     shards["postings"] = pack("postings", lexical.shards)
-    names = {kind: [hashed_name(kind, EXT[kind], data) for data in parts] for kind, parts in shards.items()}
+    digests = [content_hash(data) for data in shards["fragments"]]
+    names = {"fragments": [fragment_name(d) for d in digests],
+             "postings": [hashed_name("postings", EXT["postings"], data) for data in shards["postings"]]}
     data = {
-        "pages": encode_pages(pages, first, names["fragments"]),
+        "pages": encode_pages(urls, first, digests),
         "lexical": lexical.head(names["postings"]),
     }
     dims = vectors.shape[1] if vectors is not None and len(vectors) else 0
@@ -245,7 +252,7 @@ def _emit(
         settings.site_dir,
         spec,
         dims=dims,
-        counts={"pages": len(pages), "chunks": len(chunks)},
+        counts={"pages": len(urls), "chunks": len(chunks)},
         ef_search=hnsw.EF_SEARCH,
         m=hnsw.M,
         files={kind: (hashed_name(kind, EXT[kind], stored), stored) for kind, raw in data.items() for stored in pack(kind, [raw])},
@@ -257,7 +264,7 @@ def _emit(
 
 
 EXT = {
-    "pages": "json.zst", "fragments": "json.zst", "lexical": "bin.zst", "postings": "bin.zst",
+    "pages": "json.zst", "lexical": "bin.zst", "postings": "bin.zst",
     "vectors": "i8.zst", "graph": "bin.zst", "keys": "bin.zst",
 }
 """Each kind's file extension, after ``kind.<hash>.``."""

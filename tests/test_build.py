@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from mkdocs_embed.index_format import ASSET_DIR, decode_keys, decompress
+from mkdocs_embed.index_format import ASSET_DIR, FORMAT_VERSION, decode_keys, decompress
 from mkdocs_embed.search.reader import load_index
 from mkdocs_embed.store.cache import decode_pack
 
@@ -49,7 +49,7 @@ def test_build_writes_the_index_and_logs_a_summary(example_project):
     assert int(match.group(1).replace(",", "")) > 100 and match.group(2) == "0"
     assert re.search(r"embed: [\d,]+ tokens embedded in [\d.]+ s; on a hosted API at \$0.02 per million", log)
     manifest = json.loads((example_project.site / ASSET_DIR / "manifest.json").read_text())
-    assert manifest["format"] == 2 and manifest["model"]["dims"] == 384
+    assert manifest["format"] == FORMAT_VERSION and manifest["model"]["dims"] == 384
     assert manifest["counts"]["pages"] >= 15
     for name in load_index(example_project.site).files:
         assert (example_project.site / ASSET_DIR / name).is_file()

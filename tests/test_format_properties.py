@@ -76,7 +76,7 @@ def _raw_assets() -> tuple[dict[str, bytes], dict[str, bytes], dict[str, str]]:
         return name
 
     fragments = [
-        add("fragments", "json.zst", encode_fragment([
+        add("fragments", "json.zst", encode_fragment(f"Page {p}", [
             {"anchor": f"section-{i}", "path": list(chunks[i].path), "text": chunks[i].text} for i in range(p * per_page, (p + 1) * per_page)
         ]))
         for p in range(PAGES)
@@ -84,8 +84,8 @@ def _raw_assets() -> tuple[dict[str, bytes], dict[str, bytes], dict[str, str]]:
     lexical = build_lexical(chunks, shard_bytes=256)  # several postings files
     postings = [add("postings", "bin.zst", shard) for shard in lexical.shards]
     named = {
-        "pages": add("pages", "json.zst", encode_pages([(f"page-{p}/", f"Page {p}") for p in range(PAGES)],
-                                                        [p * per_page for p in range(PAGES)], fragments)),
+        "pages": add("pages", "json.zst", encode_pages([f"page-{p}/" for p in range(PAGES)], [p * per_page for p in range(PAGES)],
+                                                        [name.split(".")[1] for name in fragments])),
         "lexical": add("lexical", "bin.zst", lexical.head(postings)),
         "vectors": add("vectors", "i8.zst", encode_vectors(scales, q)),
         "keys": add("keys", "bin.zst", encode_keys([i.to_bytes(16, "little") for i in range(N)])),

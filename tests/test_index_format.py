@@ -101,33 +101,40 @@ def test_graph_with_links_past_the_end_is_rejected():
 
 
 def test_pages_round_trip_and_damage():
-    pages = [("", "Home"), ("install/", "Install")]
-    data = encode_pages(pages, [0, 2], ["fragments.a.json.zst", "fragments.b.json.zst"])
+    urls = ["", "install/"]
+    data = encode_pages(urls, [0, 2], ["0123456789ab", "ba9876543210"])
     raw = decode_pages(data, 3)
     assert raw["url"] == ["", "install/"] and list(page_chunks(raw, 1, 3)) == [2]
     assert list(page_chunks(raw, 0, 3)) == [0, 1]
+    assert raw["fragments"] == ["fragments.0123456789ab.json.zst", "fragments.ba9876543210.json.zst"]
     for first, n in (([0, 2], 2), ([1, 2], 3), ([0, 0], 3)):
         with pytest.raises(FormatError, match="pages file is damaged"):
-            decode_pages(encode_pages(pages, first, ["f.a", "f.b"]), n)
-    with pytest.raises(FormatError, match="leaves the index folder"):
-        decode_pages(encode_pages(pages, [0, 2], ["../secret", "f.b"]), 3)
+            decode_pages(encode_pages(urls, first, ["0123456789ab", "ba9876543210"]), n)
+    for hostile in ("../secret/../x", "0123456789AB", "0123456789a"):
+        with pytest.raises(FormatError, match="not 12 hex digits"):
+            decode_pages(encode_pages(urls, [0, 2], [hostile, "ba9876543210"]), 3)
     with pytest.raises(FormatError):
         decode_pages(b'{"url": 1}', 1)
 
 
-def test_fragments_round_trip_and_refuse_the_wrong_length():
+def test_fragments_hold_the_title_once_and_give_whole_heading_paths():
     chunks = [{"anchor": "pip", "path": ["Install", "pip"], "text": "pip install"}, {"anchor": "", "path": ["Install"], "text": "x"}]
-    raw = decode_fragment(encode_fragment(chunks), 2, "f")
-    assert raw["anchor"] == ["pip", ""] and raw["path"][0] == ["Install", "pip"]
+    data = encode_fragment("Install", chunks)
+    assert data.count(b"Install") == 1, "the title is stored once, not in every heading path"
+    raw = decode_fragment(data, 2, "f")
+    assert raw["title"] == "Install" and raw["anchor"] == ["pip", ""]
+    assert raw["path"] == [["Install", "pip"], ["Install"]]
     with pytest.raises(FormatError, match="f is damaged"):
-        decode_fragment(encode_fragment(chunks), 3, "f")
+        decode_fragment(data, 3, "f")
+    with pytest.raises(FormatError, match="f is damaged"):
+        decode_fragment(b'{"anchor": [], "path": [], "text": []}', 0, "f")
     with pytest.raises(FormatError, match="not valid UTF-8 JSON"):
-        decode_fragment(encode_fragment(chunks)[:-1], 2, "f")
+        decode_fragment(data[:-1], 2, "f")
 
 
 def test_unknown_format_version_is_refused_clearly():
-    for old_or_new in (1, 3):
-        with pytest.raises(FormatError, match=f"index format {old_or_new} is not supported.*reads format 2"):
+    for old_or_new in (2, 4):
+        with pytest.raises(FormatError, match=f"index format {old_or_new} is not supported.*reads format 3"):
             check_manifest({"format": old_or_new})
 
 

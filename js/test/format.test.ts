@@ -27,7 +27,7 @@ function kindName(index: TestIndex, kind: string): string {
 }
 
 test("an unknown format version is refused with a clear message", async () => {
-  await rejectsWith(Engine.load(small({ format: 1 }).base, small({ format: 1 }).fetch), "format-version", /format 1.*reads format 2/);
+  await rejectsWith(Engine.load(small({ format: 1 }).base, small({ format: 1 }).fetch), "format-version", /format 1.*reads format 3/);
 });
 
 test("a missing manifest is a network error naming the file", async () => {

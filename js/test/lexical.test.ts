@@ -51,7 +51,7 @@ test("code identifiers find the chunks that spell them", () => {
   }
 });
 
-const HEADER = { version: 2, language: "english", stopwords: [], k1: 1.2, b: 0.75, heading_boost: 3, postings: ["p0"] };
+const HEADER = { version: 3, language: "english", stopwords: [], k1: 1.2, b: 0.75, heading_boost: 3, postings: ["p0"] };
 
 test("a query's postings files are named by hashing its terms, and must be loaded before it runs", () => {
   const index = LexicalIndex.fromHead(fixtureBytes("lexical", "lexical.bin"));

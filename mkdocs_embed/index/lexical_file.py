@@ -20,10 +20,14 @@ import numpy as np
 
 from ..index_format import FormatError
 
-LEXICAL_VERSION = 2
+LEXICAL_VERSION = 3
 SHARD_BYTES = 32 << 10
 """Postings bytes per postings file, roughly: one file is what a query term costs to load."""
 _U32 = np.dtype("<u4")
+_U16 = np.dtype("<u2")
+MAX_LENGTH = 0xFFFF
+"""Chunk lengths are stored in 16 bits, capped here: chunks are cut to a model's few hundred tokens, so
+the cap is never met in practice, and half the bytes are half the first keystroke's decoding."""
 
 
 def shard_of(term: str, shards: int) -> int:
@@ -48,8 +52,10 @@ class LexicalBuild:
 
     def head(self, shard_names: Sequence[str]) -> bytes:
         """The head file, naming the postings files as stored."""
+        lengths = np.minimum(np.asarray(self.lengths, np.int64), MAX_LENGTH).astype(_U16)
+        padding = np.zeros(len(lengths) % 2, _U16)  # keeps the file a whole number of 32-bit words
         return _with_header({**self.header, "version": LEXICAL_VERSION, "postings": list(shard_names)}, [
-            np.array([len(self.lengths)], _U32), np.asarray(self.lengths, _U32),
+            np.array([len(lengths)], _U32), lengths, padding,
         ])
 
 
@@ -111,12 +117,12 @@ def decode_head(data: bytes) -> LexicalHead:
             f"(this reader knows {LEXICAL_VERSION}); rebuild the site"
         )
     (n,) = struct.unpack_from("<I", data, pos)
-    if len(data) != pos + 4 + 4 * n:
+    if len(data) != pos + 4 + 2 * (n + n % 2):
         raise FormatError("lexical index lengths are truncated")
     names = header.get("postings")
     if not isinstance(names, list) or not names or not all(isinstance(x, str) for x in names):
         raise FormatError("lexical index lists no postings files")
-    return LexicalHead(header, np.frombuffer(data, _U32, n, pos + 4), names)
+    return LexicalHead(header, np.frombuffer(data, _U16, n, pos + 4), names)
 
 
 @dataclass(frozen=True)

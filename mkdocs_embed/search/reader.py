@@ -101,13 +101,15 @@ def load_index(site_dir: Path) -> LoadedIndex:
 def _chunk_table(folder: Path, pages: dict[str, list[Any]], n: int) -> dict[str, Any]:
     """Every page's fragment, joined into one column-wise table of chunks."""
     chunks: dict[str, list[Any]] = {"page": [], "anchor": [], "path": [], "text": []}
+    titles = []
     for page, name in enumerate(pages["fragments"]):
         ids = page_chunks(pages, page, n)
         fragment = decode_fragment(_read(folder, name), len(ids), name)
+        titles.append(fragment["title"])
         chunks["page"] += [page] * len(ids)
         for col in ("anchor", "path", "text"):
             chunks[col] += fragment[col]
-    return {"pages": {"url": pages["url"], "title": pages["title"]}, "chunks": chunks}
+    return {"pages": {"url": pages["url"], "title": titles}, "chunks": chunks}
 
 
 def _read(folder: Path, name: str) -> bytes:

@@ -6,7 +6,10 @@ import base64
 import hashlib
 import json
 import re
+import shutil
 from pathlib import Path
+
+import pytest
 
 from .helpers import OPTION, search, status, wait_status
 
@@ -80,6 +83,24 @@ def test_csp_without_wasm_keeps_text_search_and_says_why(build_site, serve, brow
     # onnxruntime logs its failed streaming compile before giving up; both name WebAssembly.
     assert w.errors(allow=("WebAssembly", "falling back to ArrayBuffer instantiation", *THEME_STYLE)) == [], w.errors()
     assert search(w.page, "sphinx generator", mode="lexical", timeout=5_000)
+
+
+@pytest.mark.parametrize(
+    ("tokenizer", "reason"),
+    [('{"version": "1.0", "added_tokens": []}', 'Tokenizer must contain a "model" property'), ("{not json", "it is not JSON")],
+)
+def test_unreadable_tokenizer_keeps_text_search_and_says_why(build_site, serve, browser_page, tmp_path, tokenizer, reason):
+    # A copy of the site on disk: the worker's own fetches are not page routes.
+    site = shutil.copytree(build_site("mkdocs"), tmp_path / "site")
+    name = json.loads((site / "assets/mkdocs-embed/manifest.json").read_text())["model"]["tokenizer"]
+    (site / "assets/mkdocs-embed" / name).write_text(tokenizer)
+    w = browser_page()
+    w.page.goto(serve(site))
+    w.page.keyboard.press("/")
+    assert search(w.page, "sphinx", mode="lexical", timeout=15_000)
+    text = wait_status(w.page, "Semantic search is unavailable", tone="warning")
+    assert f"the tokenizer could not be read: {reason}" in text, text
+    assert w.errors() == []
 
 
 def _route_asset(page, kind: str, body: bytes | None, status_code: int = 200) -> None:

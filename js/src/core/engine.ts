@@ -23,6 +23,7 @@ import {
   parsePages,
   parseVectors,
 } from "./format";
+import { warmUpAnalyzer } from "./analyze";
 import { groupByPage, hybrid, type PageGroup } from "./fusion";
 import { HnswIndex, type Hit } from "./hnsw";
 import { LexicalFormatError, LexicalIndex, type Scored } from "./lexical";
@@ -55,8 +56,8 @@ export interface Result {
   score: number;
   page: number;
   url: string;
-  title: string;
-  /** Null until the page's fragment is loaded (see Engine.loadSections). */
+  /** The page's title and the chunk's section: null until the page's fragment is loaded (see Engine.loadSections). */
+  title: string | null;
   section: Section | null;
 }
 
@@ -120,7 +121,9 @@ export class Engine {
       throw new IndexError("manifest", "manifest.json is not valid JSON");
     }
     const manifest = parseManifest(json);
-    const [pages, head] = await Promise.all([loadFile(manifest, "pages", base, fetchImpl), loadFile(manifest, "lexical", base, fetchImpl)]);
+    const files = Promise.all([loadFile(manifest, "pages", base, fetchImpl), loadFile(manifest, "lexical", base, fetchImpl)]);
+    warmUpAnalyzer(); // while the two files download
+    const [pages, head] = await files;
     const name = manifest.files.lexical as string;
     const lexical = asIndexError(name, () => LexicalIndex.fromHead(head));
     if (lexical.size !== manifest.counts.chunks) {
@@ -239,7 +242,7 @@ export class Engine {
 
   /** The results again, with every section that is loaded by now. */
   withSections(results: readonly Result[]): Result[] {
-    return results.map((r) => ({ ...r, section: this.section(r.id) }));
+    return results.map((r) => ({ ...r, title: this.fragments[r.page]?.title ?? null, section: this.section(r.id) }));
   }
 
   /** Results grouped for display: pages in order of their best result, results in rank order. */
@@ -262,7 +265,8 @@ export class Engine {
 
   private result(hit: Scored, rank: number): Result {
     const page = this.pageOf[hit.id];
-    return { id: hit.id, rank, score: hit.score, page, url: this.pages.url[page], title: this.pages.title[page], section: this.section(hit.id) };
+    const title = this.fragments[page]?.title ?? null;
+    return { id: hit.id, rank, score: hit.score, page, url: this.pages.url[page], title, section: this.section(hit.id) };
   }
 }
 

@@ -7,7 +7,7 @@
  */
 import { Decompress, decompress as zstdDecompress } from "fzstd";
 
-export const FORMAT_VERSION = 2;
+export const FORMAT_VERSION = 3;
 
 export type IndexErrorKind = "network" | "format-version" | "manifest" | "truncated" | "corrupt";
 
@@ -49,16 +49,17 @@ export interface Manifest {
 
 export interface Pages {
   url: string[];
-  title: string[];
   /** Id of each page's first chunk; page p holds chunks first[p] … first[p+1] − 1. */
   first: Uint32Array;
   /** Name of each page's fragment file. */
   fragments: string[];
 }
 
-/** One page's chunks: what results show of them. */
+/** One page: its title and what results show of its chunks. */
 export interface Fragment {
+  title: string;
   anchor: string[];
+  /** Each chunk's heading path, the title first. */
   path: string[][];
   text: string[];
 }
@@ -190,15 +191,24 @@ export async function decompressGradually(name: string, stored: Uint8Array, expe
 const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** A little-endian uint32 array at `offset`, copied when alignment or endianness demand it. */
-export function u32s(bytes: Uint8Array, offset: number, count: number, name: string): Uint32Array {
-  const end = offset + 4 * count;
+/** `count` little-endian unsigned integers of `size` bytes at `offset`: a view when aligned, else a copy. */
+function uints(size: 2 | 4, bytes: Uint8Array, offset: number, count: number, name: string): Uint16Array | Uint32Array {
+  const end = offset + size * count;
   if (end > bytes.byteLength) throw new IndexError("truncated", `${name} ends early (needs ${end} bytes, has ${bytes.byteLength})`);
   const at = bytes.byteOffset + offset;
-  if (LITTLE_ENDIAN_HOST && at % 4 === 0) return new Uint32Array(bytes.buffer, at, count);
-  const view = new DataView(bytes.buffer, at, 4 * count);
-  const out = new Uint32Array(count);
-  for (let i = 0; i < count; i++) out[i] = view.getUint32(4 * i, true);
+  if (LITTLE_ENDIAN_HOST && at % size === 0) return size === 2 ? new Uint16Array(bytes.buffer, at, count) : new Uint32Array(bytes.buffer, at, count);
+  const view = new DataView(bytes.buffer, at, size * count);
+  const out = size === 2 ? new Uint16Array(count) : new Uint32Array(count);
+  for (let i = 0; i < count; i++) out[i] = size === 2 ? view.getUint16(2 * i, true) : view.getUint32(4 * i, true);
   return out;
+}
+
+export function u32s(bytes: Uint8Array, offset: number, count: number, name: string): Uint32Array {
+  return uints(4, bytes, offset, count, name) as Uint32Array;
+}
+
+export function u16s(bytes: Uint8Array, offset: number, count: number, name: string): Uint16Array {
+  return uints(2, bytes, offset, count, name) as Uint16Array;
 }
 
 function f32s(bytes: Uint8Array, offset: number, count: number, name: string): Float32Array {
@@ -279,7 +289,9 @@ function isStrings(col: unknown, len: number): col is string[] {
   return Array.isArray(col) && col.length === len && col.every((s) => typeof s === "string");
 }
 
-/** Decode the decompressed pages file: every chunk on exactly one page, fragment names inside the folder. */
+const HASH = /^[0-9a-f]{12}$/;
+
+/** Decode the decompressed pages file: every chunk on exactly one page, fragment hashes that are hashes. */
 export function parsePages(bytes: Uint8Array, manifest: Manifest): Pages {
   const name = manifest.files.pages ?? "pages";
   const raw = parseJson(bytes, name);
@@ -287,15 +299,15 @@ export function parsePages(bytes: Uint8Array, manifest: Manifest): Pages {
   if (!isObject(raw)) throw bad("not a JSON object");
   const count = Array.isArray(raw.url) ? raw.url.length : -1;
   const n = manifest.counts.chunks;
-  if (!isStrings(raw.url, count) || !isStrings(raw.title, count)) throw bad(`url and title must be ${count} strings`);
+  if (!isStrings(raw.url, count)) throw bad(`url must be ${count} strings`);
   const first = raw.first;
   if (!Array.isArray(first) || first.length !== count || !first.every((f, i) => Number.isInteger(f) && (i === 0 ? f === 0 : f > first[i - 1]) && f < n)) {
     throw bad("first must be increasing chunk ids from 0");
   }
   if (n > 0 && count === 0) throw bad("no pages for the chunks");
-  const fragments = raw.fragments;
-  if (!Array.isArray(fragments) || fragments.length !== count || !fragments.every(isFileName)) throw bad("bad fragment file names");
-  return { url: raw.url, title: raw.title, first: Uint32Array.from(first as number[]), fragments };
+  const hashes = raw.fragments;
+  if (!isStrings(hashes, count) || !hashes.every((h) => HASH.test(h))) throw bad("fragment hashes must be 12 hex digits");
+  return { url: raw.url, first: Uint32Array.from(first as number[]), fragments: hashes.map((h) => `fragments.${h}.json.zst`) };
 }
 
 /** Decode the decompressed fragment file of a page of `rows` chunks. */
@@ -303,10 +315,12 @@ export function parseFragment(bytes: Uint8Array, name: string, rows: number): Fr
   const raw = parseJson(bytes, name);
   const bad = (what: string) => new IndexError("corrupt", `${name}: ${what}`);
   if (!isObject(raw)) throw bad("not a JSON object");
+  const title = raw.title;
+  if (typeof title !== "string") throw bad("title must be a string");
   if (!isStrings(raw.anchor, rows) || !isStrings(raw.text, rows)) throw bad(`anchor and text must be ${rows} strings`);
   const path = raw.path;
   if (!Array.isArray(path) || path.length !== rows || !path.every((p) => Array.isArray(p) && p.every((s) => typeof s === "string"))) {
     throw bad(`path must be ${rows} lists of strings`);
   }
-  return { anchor: raw.anchor, path: path as string[][], text: raw.text };
+  return { title, anchor: raw.anchor, path: (path as string[][]).map((p) => [title, ...p]), text: raw.text };
 }

@@ -9,9 +9,9 @@
  * own terms' lists, each checked before its first use.
  */
 import { Analyzer } from "./analyze";
-import { u32s } from "./format";
+import { u16s, u32s } from "./format";
 
-export const LEXICAL_VERSION = 2;
+export const LEXICAL_VERSION = 3;
 /** 2**20: idf is rounded to this grid so that libm's last-bit differences vanish. */
 const IDF_GRID = 1048576;
 
@@ -122,7 +122,7 @@ export class LexicalIndex {
   private readonly shards: (Shard | undefined)[];
   private readonly norm: Float64Array;
   private readonly k1: number;
-  private readonly lengths: Uint32Array;
+  private readonly lengths: Uint16Array;
 
   private constructor(bytes: Uint8Array) {
     const { header: h, end } = readHeader(bytes);
@@ -133,8 +133,8 @@ export class LexicalIndex {
     if (typeof language !== "string" || !isStrings(stopwords) || !isStrings(postings) || postings.length === 0) throw malformed("header fields");
     if (typeof k1 !== "number" || typeof b !== "number" || !Number.isFinite(k1) || !Number.isFinite(b)) throw malformed("k1 and b");
     const [n] = u32s(bytes, end, 1, "lexical index");
-    if (bytes.byteLength !== end + 4 + 4 * n) throw malformed("chunk lengths");
-    this.lengths = u32s(bytes, end + 4, n, "lexical index");
+    if (bytes.byteLength !== end + 4 + 2 * (n + (n % 2))) throw malformed("chunk lengths");
+    this.lengths = u16s(bytes, end + 4, n, "lexical index");
     this.postings = postings;
     this.shards = new Array(postings.length);
     this.analyzer = new Analyzer(language, stopwords);

@@ -28,8 +28,8 @@ function boot(): void {
   controller = new Controller(config, modal);
   const warm = () => void controller.start().catch(() => undefined);
   const open = (seed?: string) => {
+    warm(); // the manifest request leaves before the dialog's first layout, which takes a while on large pages
     modal.open(seed);
-    warm();
   };
   const place = () => mount({ placeholder: config.placeholder, shortcut: config.shortcut, open, warm });
   place();

@@ -36,16 +36,10 @@ type State = { state: "idle" | "loading" | "ready" | "none" } | { state: "failed
 
 const RESULTS = 10;
 /**
- * How long results wait for their excerpts before showing without them. On a
- * fast connection the excerpts arrive first and nothing flickers; on a slow
- * one, titles and headings show at once and the excerpts fill in.
- */
-const EXCERPT_WAIT_MS = 50;
-/**
- * Vectors and graph are decoded on the main thread. They wait for the first
- * results to be shown, or this long after the index loaded, so that their
- * decoding never competes with the first keystroke; the model loads in its
- * worker meanwhile and takes longer anyway.
+ * The semantic half (the encoder worker compiling the runtime and the model,
+ * vectors and graph decoded on the main thread) waits for the first results
+ * to be shown, or this long after the index loaded, so that on a machine of
+ * two cores it never competes with the first keystroke.
  */
 const DENSE_DELAY_MS = 1500;
 export const WASM_FILE = "ort-wasm-simd-threaded.wasm";
@@ -134,6 +128,7 @@ export class Controller {
     const workerFile = this.config.files["worker.js"];
     if (workerFile === undefined) throw new Error("the widget's worker file is missing from the page config");
     const wasmFile = this.config.files[WASM_FILE];
+    await Promise.race([this.firstShown, new Promise((resolve) => setTimeout(resolve, DENSE_DELAY_MS))]);
     this.encoder = new EncoderClient(
       {
         worker: new URL(workerFile, this.config.assets).href,
@@ -143,8 +138,7 @@ export class Controller {
       },
       model,
     );
-    const quiet = Promise.race([this.firstShown, new Promise((resolve) => setTimeout(resolve, DENSE_DELAY_MS))]);
-    await Promise.all([quiet.then(() => engine.loadDense()), this.encoder.ready]);
+    await Promise.all([engine.loadDense(), this.encoder.ready]);
   }
 
   private updateStatus(): void {
@@ -183,9 +177,10 @@ export class Controller {
   }
 
   /**
-   * Render results as soon as their sections (heading paths, excerpts) are
-   * here, or after EXCERPT_WAIT_MS without them, filling them in when they
-   * arrive. Settles once the results show their sections.
+   * Render results at once, and again when their pages' fragments (titles,
+   * heading paths, excerpts) arrive: rows keep their height meanwhile, and a
+   * fragment that arrives within the frame is never seen missing. Settles
+   * once the results show their sections.
    */
   private async show(engine: Engine, text: string, vector: Float32Array | null): Promise<void> {
     const render = ++this.renders;
@@ -203,18 +198,13 @@ export class Controller {
       return paint([]);
     }
     const sections = engine.loadSections(results.map((r) => r.id));
-    if (sections === null) {
-      paint(results);
-      return this.shownFirst();
-    }
-    const early = setTimeout(() => paint(results), EXCERPT_WAIT_MS);
+    paint(results);
+    if (sections === null) return this.shownFirst();
     try {
       await sections;
     } catch (err) {
       this.indexWarning = describe(err);
       this.updateStatus();
-    } finally {
-      clearTimeout(early);
     }
     paint(engine.withSections(results));
     this.shownFirst();

@@ -4,7 +4,7 @@
  * Esc closes the dialog and returns focus where it was.
  */
 import type { Answer, Tone, View } from "./controller";
-import { appendHighlighted, excerptAround, resultHref, termPattern } from "./render";
+import { appendHighlighted, excerptAround, pageLabel, resultHref, termPattern } from "./render";
 
 const ID = "mkdocs-embed";
 
@@ -140,7 +140,7 @@ export class Modal implements View {
     const { query, mode, results, groups } = answer;
     const pattern = termPattern(answer.terms);
     const keep = this.chosen !== null && this.chosen.query === query ? this.chosen.chunk : null;
-    this.listbox.replaceChildren();
+    const items = document.createDocumentFragment(); // built apart, attached at once: one style and layout pass
     this.listbox.dataset.mode = mode;
     this.listbox.dataset.query = query;
     this.listbox.dataset.excerpts = results.every((r) => r.section !== null) ? "complete" : "loading";
@@ -150,7 +150,7 @@ export class Modal implements View {
     groups.forEach((group, g) => {
       const section = el("div", `${ID}__group`, { role: "group", "aria-labelledby": `${ID}-group-${g}` });
       const heading = el("div", `${ID}__page`, { id: `${ID}-group-${g}`, role: "presentation" });
-      appendHighlighted(heading, group.hits[0].title, pattern);
+      appendHighlighted(heading, group.hits[0].title ?? pageLabel(group.hits[0].url), pattern);
       section.appendChild(heading);
       for (const r of group.hits) {
         const option = el("a", `${ID}__option`, { role: "option", id: `${ID}-option-${n++}`, "aria-selected": "false", tabindex: "-1" });
@@ -162,9 +162,10 @@ export class Modal implements View {
           e.preventDefault();
           this.follow(option);
         });
-        // Until the page's fragment arrives: the page title, and a placeholder line for the excerpt.
-        const headings = r.section === null ? [r.title] : r.section.path;
+        // Until the page's fragment arrives: no headings, and a placeholder line for the excerpt.
+        const headings = r.section === null ? [] : r.section.path;
         const path = el("span", `${ID}__path`);
+        if (r.section === null) path.dataset.loading = "";
         appendHighlighted(path, (headings.length > 1 ? headings.slice(1) : headings).join(" › "), pattern);
         const excerpt = el("span", `${ID}__excerpt`);
         if (r.section === null) excerpt.dataset.loading = "";
@@ -173,13 +174,14 @@ export class Modal implements View {
         section.appendChild(option);
         this.options.push(option);
       }
-      this.listbox.appendChild(section);
+      items.appendChild(section);
     });
     if (results.length === 0 && query.trim() !== "") {
       const empty = el("div", `${ID}__empty`);
       empty.textContent = `No results for “${query}”`;
-      this.listbox.appendChild(empty);
+      items.appendChild(empty);
     }
+    this.listbox.replaceChildren(items);
     this.input.setAttribute("aria-expanded", String(this.options.length > 0));
     this.input.removeAttribute("aria-activedescendant");
     const kept = keep === null ? -1 : this.options.findIndex((o) => o.dataset.chunk === keep);

@@ -5,15 +5,16 @@
  * so no cross-origin isolation headers, and one thread measured faster than
  * two in headless Chromium for a single short query.
  */
-import * as ort from "onnxruntime-web/wasm";
+import type { InferenceSessionHandler } from "onnxruntime-web/wasm";
+import { createSession, env, Tensor } from "ort-wasm";
 import type { ModelInfo } from "../core/format";
 import { pool } from "./embedding";
 import type { FromWorker, InitMessage, ToWorker } from "./protocol";
-import { WordPieceTokenizer } from "./wordpiece";
+import { loadTokenizer, type QueryTokenizer } from "./tokenizer";
 
 interface Loaded {
-  session: ort.InferenceSession;
-  tokenizer: WordPieceTokenizer;
+  session: InferenceSessionHandler;
+  tokenizer: QueryTokenizer;
   model: ModelInfo;
 }
 
@@ -31,16 +32,20 @@ async function fetchOk(url: string, what: string): Promise<Response> {
 }
 
 async function load(init: InitMessage): Promise<Loaded> {
-  ort.env.wasm.numThreads = 1;
-  ort.env.wasm.proxy = false;
-  ort.env.wasm.wasmPaths = init.wasmPaths;
-  ort.env.logLevel = "error";
+  env.wasm.numThreads = 1;
+  env.wasm.proxy = false;
+  env.wasm.wasmPaths = init.wasmPaths;
+  env.logLevel = "error";
   const [modelBytes, tokenizerJson] = await Promise.all([
     fetchOk(init.modelUrl, "model").then((r) => r.arrayBuffer()),
-    fetchOk(init.tokenizerUrl, "tokenizer").then((r) => r.json()),
+    fetchOk(init.tokenizerUrl, "tokenizer").then((r) =>
+      r.json().catch(() => {
+        throw new Error("the tokenizer could not be read: it is not JSON");
+      }),
+    ),
   ]);
-  const tokenizer = WordPieceTokenizer.fromJSON(tokenizerJson);
-  const session = await ort.InferenceSession.create(new Uint8Array(modelBytes), {
+  const tokenizer = loadTokenizer(tokenizerJson);
+  const session = await createSession(new Uint8Array(modelBytes), {
     executionProviders: ["wasm"],
     graphOptimizationLevel: "all",
   });
@@ -51,7 +56,7 @@ async function encode({ session, tokenizer, model }: Loaded, text: string): Prom
   // Prefix added, cut to max_tokens with the special tokens kept, as the Python encoder does.
   const ids = tokenizer.encode(model.query_prefix + text, model.max_tokens);
   const shape = [1, ids.length];
-  const feeds: Record<string, ort.Tensor> = {};
+  const feeds: Record<string, Tensor> = {};
   const inputs: Record<string, () => BigInt64Array> = {
     input_ids: () => BigInt64Array.from(ids, (x) => BigInt(x)),
     attention_mask: () => new BigInt64Array(ids.length).fill(1n),
@@ -60,10 +65,10 @@ async function encode({ session, tokenizer, model }: Loaded, text: string): Prom
   for (const name of session.inputNames) {
     const make = inputs[name];
     if (make === undefined) throw new Error(`the model wants an input "${name}" this encoder does not know`);
-    feeds[name] = new ort.Tensor("int64", make(), shape);
+    feeds[name] = new Tensor("int64", make(), shape);
   }
-  const outputs = await session.run(feeds);
-  const hidden = outputs[session.outputNames[0]];
+  const output = session.outputNames[0];
+  const hidden = (await session.run(feeds, { [output]: null }, {}))[output];
   const data = hidden.data as Float32Array;
   const dims = hidden.dims[hidden.dims.length - 1];
   if (dims !== model.dims) throw new Error(`the model gives ${dims} dims, the index has ${model.dims}`);

@@ -84,13 +84,16 @@ export function buildLexical(
     });
     files.set(name(i), encodePostings(terms, flats));
   });
-  const header = { version: 2, language: "english", stopwords: [], k1: 1.2, b: 0.75, heading_boost: 3, postings: [...files.keys()] };
+  const header = { version: 3, language: "english", stopwords: [], k1: 1.2, b: 0.75, heading_boost: 3, postings: [...files.keys()] };
   return { head: encodeHead(header, lengths), postings: files };
 }
 
-/** A head file: padded JSON header, then n and the chunk lengths as uint32. */
+/** A head file: padded JSON header, then n and the chunk lengths as uint16, padded to whole 32-bit words. */
 export function encodeHead(header: Record<string, unknown>, lengths: number[]): Uint8Array {
-  return withHeader(header, [lengths.length, ...lengths], new Uint8Array(0));
+  const padded = [...lengths, ...(lengths.length % 2 ? [0] : [])];
+  const body = new Uint8Array(2 * padded.length);
+  padded.forEach((l, i) => new DataView(body.buffer).setUint16(2 * i, l, true));
+  return withHeader(header, [lengths.length], body);
 }
 
 /** A postings file: padded JSON header of its terms, t, df[t], offsets[t + 1], then the LEB128 lists. */
@@ -181,16 +184,16 @@ export function buildIndex(opts: {
   const files = new Map<string, Uint8Array>();
   const fragments = pages.map((_, p) => {
     const ids = opts.texts.map((_, i) => i).filter((i) => pageOf[i] === p);
-    const name = `fragments.${String(p).padStart(12, "0")}.json.zst`;
-    const fragment = { anchor: ids.map((i) => `s${i}`), path: ids.map((i) => paths[i]), text: ids.map((i) => opts.texts[i]) };
-    files.set(name, zstdRaw(new TextEncoder().encode(JSON.stringify(fragment))));
-    return name;
+    const hash = String(p).padStart(12, "0");
+    const fragment = { title: pages[p].title, anchor: ids.map((i) => `s${i}`), path: ids.map((i) => paths[i].slice(1)), text: ids.map((i) => opts.texts[i]) };
+    files.set(`fragments.${hash}.json.zst`, zstdRaw(new TextEncoder().encode(JSON.stringify(fragment))));
+    return hash;
   });
   const first = pages.map((_, p) => pageOf.indexOf(p));
   const lexical = buildLexical(paths.map((path, i) => ({ path, text: opts.texts[i] })), opts.shards ?? 2);
   for (const [name, data] of lexical.postings) files.set(name, zstdRaw(data));
   const stored: Record<string, Uint8Array> = {
-    pages: zstdRaw(new TextEncoder().encode(JSON.stringify({ url: pages.map((p) => p.url), title: pages.map((p) => p.title), first, fragments }))),
+    pages: zstdRaw(new TextEncoder().encode(JSON.stringify({ url: pages.map((p) => p.url), first, fragments }))),
     lexical: zstdRaw(lexical.head),
   };
   if (opts.vectors !== null) {
@@ -207,7 +210,7 @@ export function buildIndex(opts: {
     files.set(names[kind], data);
   }
   const manifest = {
-    format: 2,
+    format: 3,
     generator: "test",
     model: { name: "test", fingerprint: "0", dims, pooling: "mean", normalize: true, query_prefix: "", max_tokens: 256 },
     counts: { pages: pages.length, chunks: n },
