@@ -36,7 +36,7 @@ from pathlib import Path
 
 from . import __version__
 from .atomic import link_or_copy, write_atomic
-from .collect.pages import BUILD_STAMP, html_files
+from .collect.pages import html_files, page_content
 from .errors import EmbedError
 from .layout import ASSET_DIR, MANIFEST
 from .log import log
@@ -52,7 +52,6 @@ LIBRARIES = ("numpy", "zstandard", "hnswlib", "snowballstemmer", "tokenizers", "
 _FORMAT = 1
 _FOLDER = re.compile(re.escape(STORE) + r"/[0-9a-f]{16}")
 _NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]*")
-_STAMP = re.compile(BUILD_STAMP.pattern.encode())
 
 
 def build_or_reuse(settings: BuildSettings, embed: bool = True) -> BuildReport:
@@ -100,9 +99,7 @@ def inputs_digest(settings: BuildSettings) -> str | None:
         for rel in sorted(html_files(settings.site_dir)):
             if rel.startswith(ASSET_DIR + "/"):
                 continue
-            data = (settings.site_dir / rel).read_bytes()
-            if b"Build Date UTC" in data:
-                data = _STAMP.sub(b"", data)
+            data = page_content((settings.site_dir / rel).read_bytes())
             digest.update(b"%s\0%d\0" % (rel.encode("utf-8", "surrogateescape"), len(data)))
             digest.update(data)
     except OSError:  # the full build says what is missing

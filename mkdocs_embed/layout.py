@@ -7,3 +7,5 @@ import them from here, so that a rebuild with nothing to do (see
 
 ASSET_DIR = "assets/mkdocs-embed"
 MANIFEST = "manifest.json"
+WIDGET_BEGIN, WIDGET_END = "<!-- mkdocs-embed -->", "<!-- /mkdocs-embed -->"
+"""What encloses the tags the widget puts into each page."""

@@ -20,7 +20,7 @@ import numpy as np
 
 from .atomic import locked, write_atomic
 from .chunk import Chunk, TokenCounter, chunk_page
-from .collect.pages import BUILD_STAMP, Page, collect_pages
+from .collect.pages import Page, collect_pages, page_content
 from .embed import shared_encoder
 from .embed.optimize import BuildModel, build_model
 from .emit.assets import write_index
@@ -132,8 +132,8 @@ def _chunk_pages(
         return chunk_page(page, settings, tokens)
 
     for page in pages:
-        html = BUILD_STAMP.sub("", page.html) if "Build Date UTC" in page.html else page.html
-        memo = hashlib.sha256(salt + page.url.encode() + b"\0" + html.encode("utf-8", "surrogatepass")).digest()
+        content = page_content(page.html.encode("utf-8", "surrogatepass"))
+        memo = hashlib.sha256(salt + page.url.encode() + b"\0" + content).digest()
         try:
             chunks.extend(_CHUNKED.get(memo, lambda page=page: cut(page)))
         except EmbedError:  # the tokenizer cannot be read: no page could be chunked

@@ -101,6 +101,26 @@ def test_a_rebuild_with_nothing_changed_links_the_last_index_byte_for_byte(tmp_p
     assert SearchEngine.open(second).search("when are apple trees pruned", k=1)[0].href.startswith("orchards/")
 
 
+def test_the_widgets_tags_are_not_content(tmp_path, cache, caplog, monkeypatch):
+    """`mkdocs-embed index` adds the widget's tags after indexing, and a new widget release changes them:
+    neither makes the next build re-chunk a page or miss the shortcut."""
+    from mkdocs_embed import pipeline
+    from mkdocs_embed.emit.site_widget import add_widget_to_site
+    from mkdocs_embed.emit.widget import WidgetOptions, inject
+
+    site = write_pages(tmp_path / "site")
+    build(settings_for(site, cache), caplog)
+    assert add_widget_to_site(site, WidgetOptions()) == len(TOPICS)
+    assert build(settings_for(site, cache), caplog), "the tags the first build's widget added are not an edit"
+    for page in site.glob("*/index.html"):  # a later release's widget: other file names in the tags
+        page.write_text(inject(page.read_text(encoding="utf-8"), "<!-- mkdocs-embed --><script src=x></script><!-- /mkdocs-embed -->"))
+    chunked = []
+    monkeypatch.setattr(pipeline, "chunk_page", lambda *args: chunked.append(args[0].url) or [])
+    monkeypatch.setattr(last_build, "inputs_digest", lambda settings: None)  # no shortcut: the chunk cache alone
+    build(settings_for(site, cache), caplog)
+    assert chunked == [], "no page is chunked again"
+
+
 def _edit_page(site: Path, cache: Path, tmp_path: Path, monkeypatch) -> BuildSettings:
     write_pages(site, extra="Cider presses run from September.")
     return settings_for(site, cache)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import Path
 
-from ..layout import ASSET_DIR
+from ..layout import ASSET_DIR, WIDGET_BEGIN, WIDGET_END
 from ..log import log
 
 EXCLUDE_META = '<meta name="mkdocs-embed" content="exclude">'
@@ -23,8 +23,11 @@ and any other generator's template can write it too."""
 THEME_PAGES = frozenset(("404.html", "search.html"))
 """Pages themes add at the site root (error page, search results), not content."""
 
-BUILD_STAMP = re.compile(r"<!--\s*MkDocs version : [^\n]*\s*Build Date UTC : [^\n]*\s*-->")
-"""The comment MkDocs' own theme puts in the home page: a new time each build, and never chunked."""
+_GENERATED = re.compile(
+    rb"<!--\s*MkDocs version : [^\n]*\s*Build Date UTC : [^\n]*\s*-->"  # MkDocs' theme, in the home page
+    + b"|" + re.escape(WIDGET_BEGIN.encode()) + b".*?" + re.escape(WIDGET_END.encode()),
+    re.DOTALL,
+)
 
 _REFRESH = re.compile(rb"<meta[^>]+http-equiv\s*=\s*[\"']?refresh", re.IGNORECASE)
 _HEAD_BYTES = 4096
@@ -41,6 +44,18 @@ class Page:
     path: Path
     """The HTML file."""
     html: str
+
+
+def page_content(data: bytes) -> bytes:
+    """A page's HTML without what changes on every build or widget release but is never content.
+
+    That is MkDocs' build-date comment and the widget's own tags: the chunk
+    cache and the no-change check key on the rest, so that neither a new
+    build date nor a new widget makes a site's pages look edited.
+    """
+    if b"Build Date UTC" not in data and WIDGET_BEGIN.encode() not in data:
+        return data
+    return _GENERATED.sub(b"", data)
 
 
 def page_url(rel_path: str) -> str:

@@ -15,14 +15,13 @@ from pathlib import Path
 
 from ..errors import EmbedError
 from ..filehash import file_sha256
-from ..layout import ASSET_DIR
+from ..layout import ASSET_DIR, WIDGET_BEGIN, WIDGET_END
 from .shipped import place
 
 BUNDLE_DIR = Path(__file__).resolve().parent.parent / "assets"
 RUNTIME_FILE = "ort-wasm-simd-threaded.wasm"
 CONFIG_ID = "mkdocs-embed-config"
-_BEGIN, _END = "<!-- mkdocs-embed -->", "<!-- /mkdocs-embed -->"
-_BLOCK = re.compile(re.escape(_BEGIN) + ".*?" + re.escape(_END), re.DOTALL)
+_BLOCK = re.compile(re.escape(WIDGET_BEGIN) + ".*?" + re.escape(WIDGET_END), re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -127,11 +126,11 @@ def head_tags(page_url: str, files: dict[str, str], options: WidgetOptions) -> s
     }
     href = lambda logical: html.escape(assets + files[logical], quote=True)  # noqa: E731
     return (
-        f"{_BEGIN}"
+        f"{WIDGET_BEGIN}"
         f'<link rel="stylesheet" href="{href("widget.css")}">'
         f'<script type="application/json" id="{CONFIG_ID}">{_script_json(config)}</script>'
         f'<script defer src="{href("widget.js")}"></script>'
-        f"{_END}"
+        f"{WIDGET_END}"
     )
 
 
@@ -141,7 +140,7 @@ def inject(html_text: str, tags: str) -> str:
     Idempotent: a block this module injected earlier is replaced, not repeated,
     so indexing a site twice, or after an upgrade, leaves one current copy.
     """
-    if _BEGIN in html_text:
+    if WIDGET_BEGIN in html_text:
         html_text = _BLOCK.sub("", html_text)
     if tags in html_text:
         return html_text
