@@ -149,19 +149,14 @@ def measure(base: str, warm_runs: int, cold_runs: int, cold_query: str = "cache"
         # Each cold run in a fresh context: its own HTTP cache, nothing loaded.
         colds = [_cold(browser, base, cold_query, 0) for _ in range(cold_runs - 1)]
         typed_later = [_cold(browser, base, cold_query, TYPIST_GAP_MS) for _ in range(cold_runs)]
-        context = browser.new_context()
-        page = context.new_page()
         finished: list = []  # requests in order of completion, the worker's downloads included
-        page.on("requestfinished", lambda request: finished.append(request))
+        _, page = _viewed_page(browser, base, lambda request: finished.append(request))
+        n_page = len(finished)
 
         def received(count: int) -> int:
             """Bytes of the requests the search made (those of the page view before it are not counted)."""
             return sum(r.sizes()["responseBodySize"] + r.sizes()["responseHeadersSize"] for r in finished[n_page:count])
 
-        page.goto(base)
-        page.evaluate(PROBE)
-        page.wait_for_load_state("networkidle")
-        n_page = len(finished)
         # A whole word: BM25 matches terms, not prefixes.
         colds.append(page.evaluate(f"window.__bench.openAndType({json.dumps(cold_query)}, 0)"))
         n_first = len(finished)
@@ -199,14 +194,22 @@ def measure(base: str, warm_runs: int, cold_runs: int, cold_query: str = "cache"
 
 def _cold(browser, base: str, query: str, gap_ms: int) -> dict[str, float]:
     """One cold page: open the search, type ``gap_ms`` later; the times of the first results and their excerpts."""
-    context = browser.new_context()
-    page = context.new_page()
-    page.goto(base)
-    page.evaluate(PROBE)
-    page.wait_for_load_state("networkidle")
+    context, page = _viewed_page(browser, base)
     times = page.evaluate(f"window.__bench.openAndType({json.dumps(query)}, {gap_ms})")
     context.close()
     return times
+
+
+def _viewed_page(browser, base: str, on_request=None):
+    """A fresh browser context (its own HTTP cache) with the home page loaded and the probe installed."""
+    context = browser.new_context()
+    page = context.new_page()
+    if on_request is not None:
+        page.on("requestfinished", on_request)
+    page.goto(base)
+    page.evaluate(PROBE)
+    page.wait_for_load_state("networkidle")
+    return context, page
 
 
 def main() -> None:
