@@ -1,5 +1,5 @@
 /** Messages between the page and the encoder worker. */
-import type { ModelInfo } from "../core/format";
+import type { ModelInfo } from "../core/format/manifest";
 
 export interface InitMessage {
   type: "init";
