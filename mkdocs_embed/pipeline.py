@@ -257,7 +257,7 @@ def _emit(
         m=hnsw.M,
         files={kind: (hashed_name(kind, EXT[kind], stored), stored) for kind, raw in data.items() for stored in pack(kind, [raw])},
         shards=[(name, stored) for kind in shards for name, stored in zip(names[kind], shards[kind])],
-        ship_model=settings.ship_model and vectors is not None,
+        ship_model=settings.ship_model and vectors is not None and len(chunks) > 0,  # an empty site needs no model
         cache_dir=settings.cache_dir if vectors is not None else None,
     )
     return sum(manifest["bytes"].values()) + sum(len(stored) for parts in shards.values() for stored in parts)
