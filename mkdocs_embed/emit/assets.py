@@ -15,6 +15,7 @@ from .. import __version__
 from ..atomic import write_atomic
 from ..index_format import ASSET_DIR, DATA_KINDS, FORMAT_VERSION, MANIFEST, SHARD_KINDS
 from ..model.spec import ModelSpec, file_sha256
+from .query_model import query_model
 from .shipped import place
 
 INDEX_KINDS = (*DATA_KINDS, *SHARD_KINDS, "model", "tokenizer")
@@ -39,7 +40,8 @@ def write_index(
 ) -> dict[str, Any]:
     """Write ``shards`` and ``files`` (kind → (name, stored bytes)), then the manifest naming ``files``.
 
-    The model and tokenizer are hard links to copies in ``cache_dir`` where it is given (see :mod:`.shipped`).
+    The model is the browser's compact query model (:mod:`.query_model`); it and the tokenizer are hard
+    links to copies in ``cache_dir`` where it is given (see :mod:`.shipped`).
     """
     out = asset_dir(site_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -59,7 +61,7 @@ def write_index(
         "max_tokens": spec.max_tokens,
     }
     if ship_model:
-        model["onnx"] = _copy_hashed(spec.onnx_path, "model", "onnx", out, cache_dir)
+        model["onnx"] = _copy_hashed(query_model(spec, cache_dir), "model", "onnx", out, cache_dir)
         model["tokenizer"] = _copy_hashed(spec.tokenizer_path, "tokenizer", "json", out, cache_dir)
     manifest = {
         "format": FORMAT_VERSION,
