@@ -20,7 +20,7 @@ import numpy as np
 
 from .atomic import locked, write_atomic
 from .chunk import Chunk, TokenCounter, chunk_page
-from .collect.pages import Page, collect_pages, page_content
+from .collect.pages import Page, collect_pages
 from .embed import shared_encoder
 from .embed.optimize import BuildModel, build_model
 from .emit.assets import write_index
@@ -42,17 +42,15 @@ from .index_format import (
     hashed_name,
 )
 from .log import log
-from .memo import RebuildMemo
 from .model import ModelSpec, resolve_model
 from .progress import progress_bar
 from .report import BuildReport
 from .settings import BuildSettings, ChunkSettings
 from .store import BuildManifest, VectorCache, chunk_key
-from .store.chunks import load_chunks, save_chunks
+from .store.chunks import chunk_pages
 
 CHECKPOINT_S = 10.0
 """Seconds of embedding between cache checkpoints: the most a killed build loses."""
-CHUNKS_FILE = "chunks.json"
 SERVE_ZSTD_LEVEL = 3
 """zstd level on `mkdocs serve` reloads: a fraction of level 19's time, for files never deployed."""
 
@@ -112,40 +110,13 @@ def _effective_chunk_settings(chunk: ChunkSettings, spec: ModelSpec, tokens: Tok
     return dataclasses.replace(chunk, max_tokens=budget, overlap_tokens=min(chunk.overlap_tokens, budget // 4))
 
 
-_CHUNKED: RebuildMemo[bytes, list[Chunk]] = RebuildMemo()
-
-
 def _chunk_pages(
     pages: Sequence[Page], settings: ChunkSettings, spec: ModelSpec, tokens: TokenCounter, report: BuildReport,
     cache_dir: Path | None,
 ) -> list[Chunk]:
-    """Every page's chunks, from this process's last build or ``cache_dir`` where the page is unchanged."""
-    if cache_dir is not None:
-        _CHUNKED.seed(load_chunks(cache_dir / CHUNKS_FILE))
-    chunks: list[Chunk] = []
+    """Every page's chunks, from this process's last build or ``cache_dir`` where the page's content is unchanged."""
     salt = f"{spec.fingerprint}\0{settings.fingerprint()}\0".encode()
-    fresh = 0
-
-    def cut(page: Page) -> list[Chunk]:
-        nonlocal fresh
-        fresh += 1
-        return chunk_page(page, settings, tokens)
-
-    for page in pages:
-        content = page_content(page.html.encode("utf-8", "surrogatepass"))
-        memo = hashlib.sha256(salt + page.url.encode() + b"\0" + content).digest()
-        try:
-            chunks.extend(_CHUNKED.get(memo, lambda page=page: cut(page)))
-        except EmbedError:  # the tokenizer cannot be read: no page could be chunked
-            raise
-        except Exception as exc:  # one broken page must not stop the build
-            log.warning("embed: skipping %s: %s", page.path, exc)
-            report.skipped_pages += 1
-    kept = _CHUNKED.end_build()
-    if cache_dir is not None and (fresh or not (cache_dir / CHUNKS_FILE).exists()):
-        save_chunks(cache_dir / CHUNKS_FILE, kept)
-    report.pages = len(pages) - report.skipped_pages
-    return chunks
+    return chunk_pages(pages, salt, lambda page, text: chunk_page(page, settings, tokens, text), report, cache_dir)
 
 
 def _explain_invalidation(previous: BuildManifest | None, spec: ModelSpec, chunk_fp: str) -> None:
