@@ -14,9 +14,12 @@ from .log import log, setup_cli_logging
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="mkdocs-embed", description=__doc__)
     parser.add_argument("-v", "--verbose", action="store_true", help="show debug messages")
+    # -v also after the command (`mkdocs-embed index -v site/`); SUPPRESS keeps a -v given before it
+    verbose = argparse.ArgumentParser(add_help=False)
+    verbose.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help="show debug messages")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    index = commands.add_parser("index", help="build the semantic index of a built site folder")
+    index = commands.add_parser("index", parents=[verbose], help="build the semantic index of a built site folder")
     index.add_argument("site_dir", type=Path)
     index.add_argument("--model", default="default", help="'default', a local directory, or a Hugging Face repo id")
     index.add_argument("--cache-dir", type=Path, help="vector cache (default: SITE_DIR/../.cache/mkdocs-embed)")
@@ -31,13 +34,13 @@ def main(argv: list[str] | None = None) -> int:
     remote.add_argument("--backend-concurrency", type=_positive(int), default=4, metavar="N", help="requests at once")
     remote.add_argument("--backend-timeout", type=_positive(float), default=60.0, metavar="S", help="seconds per try")
 
-    query = commands.add_parser("query", help="search a site's index from the terminal")
+    query = commands.add_parser("query", parents=[verbose], help="search a site's index from the terminal")
     query.add_argument("site_dir", type=Path)
     query.add_argument("question")
     query.add_argument("-k", type=int, default=10, help="number of results")
     query.add_argument("--mode", default="hybrid", choices=("hybrid", "dense", "lexical"))
 
-    evaluate = commands.add_parser("eval", help="measure search quality against labelled queries")
+    evaluate = commands.add_parser("eval", parents=[verbose], help="measure search quality against labelled queries")
     evaluate.add_argument("queries", type=Path, help="JSONL: {\"query\": ..., \"relevant\": [\"page/\", \"page/#anchor\"]}")
     evaluate.add_argument("site_dir", type=Path)
     evaluate.add_argument("--min-ndcg", type=float, help="exit 1 when hybrid nDCG@10 is under this")

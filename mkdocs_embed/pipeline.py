@@ -29,19 +29,12 @@ from .errors import EmbedError
 from .index import hnsw
 from .index.lexical import build_lexical
 from .index.quantize import quantize
-from .index.lexical_file import LexicalBuild
-from .index_format import (
-    compress,
-    content_hash,
-    encode_fragment,
-    encode_graph,
-    encode_keys,
-    encode_pages,
-    encode_vectors,
-    excerpt,
-    fragment_name,
-    hashed_name,
-)
+from .format.base import compress, content_hash
+from .format.graph import encode_graph
+from .format.lexical import POSTINGS, LexicalBuild
+from .format.manifest import NAMED_KINDS
+from .format.pages import FRAGMENTS, encode_fragment, encode_pages, excerpt
+from .format.vectors import encode_keys, encode_vectors
 from .log import log
 from .model import ModelSpec, resolve_model
 from .progress import progress_bar
@@ -218,8 +211,8 @@ def _emit(
             titles.append(chunk.title)
             first.append(i)
             fragments.append([])
-        text = excerpt(chunk.text, settings.chunk.excerpt_chars)
-        fragments[-1].append({"anchor": chunk.anchor, "path": list(chunk.path), "text": text})
+        fragments[-1].append({"anchor": chunk.anchor, "text": excerpt(chunk.text, settings.chunk.excerpt_chars)})
+    paths = [chunk.path[1:] for chunk in chunks]  # every heading path starts with its page's title
     level = SERVE_ZSTD_LEVEL if settings.serving else 19
 
     def pack(kind: str, parts: list[bytes]) -> list[bytes]:
@@ -228,15 +221,14 @@ def _emit(
         # zstd at level 19 is most of a no-change rebuild of a large site
         return _unframe(_derived(settings, f"zst{level}-{kind}", parts, lambda: _frame([compress(p, level) for p in parts])))
 
-    encoded = [encode_fragment(title, rows) for title, rows in zip(titles, fragments)]
+    encoded = [encode_fragment(rows) for rows in fragments]
     shards: dict[str, list[bytes]] = {"fragments": pack("fragments", encoded)}
     lexical = _lexical(settings, chunks, cached=vectors is not None)
     shards["postings"] = pack("postings", lexical.shards)
     digests = [content_hash(data) for data in shards["fragments"]]
-    names = {"fragments": [fragment_name(d) for d in digests],
-             "postings": [hashed_name("postings", EXT["postings"], data) for data in shards["postings"]]}
+    names = {"fragments": [FRAGMENTS.named(d) for d in digests], "postings": [POSTINGS.name(data) for data in shards["postings"]]}
     data = {
-        "pages": encode_pages(urls, first, digests),
+        "pages": encode_pages(urls, titles, first, paths, digests),
         "lexical": lexical.head(names["postings"]),
     }
     dims = vectors.shape[1] if vectors is not None and len(vectors) else 0
@@ -255,19 +247,15 @@ def _emit(
         counts={"pages": len(urls), "chunks": len(chunks)},
         ef_search=hnsw.EF_SEARCH,
         m=hnsw.M,
-        files={kind: (hashed_name(kind, EXT[kind], stored), stored) for kind, raw in data.items() for stored in pack(kind, [raw])},
+        files={kind: (KINDS[kind].name(stored), stored) for kind, raw in data.items() for stored in pack(kind, [raw])},
         shards=[(name, stored) for kind in shards for name, stored in zip(names[kind], shards[kind])],
-        ship_model=settings.ship_model and vectors is not None,
+        ship_model=settings.ship_model and vectors is not None and len(chunks) > 0,  # an empty site needs no model
         cache_dir=settings.cache_dir if vectors is not None else None,
     )
     return sum(manifest["bytes"].values()) + sum(len(stored) for parts in shards.values() for stored in parts)
 
 
-EXT = {
-    "pages": "json.zst", "lexical": "bin.zst", "postings": "bin.zst",
-    "vectors": "i8.zst", "graph": "bin.zst", "keys": "bin.zst",
-}
-"""Each kind's file extension, after ``kind.<hash>.``."""
+KINDS = {k.kind: k for k in NAMED_KINDS}
 
 
 def _lexical(settings: BuildSettings, chunks: Sequence[Chunk], cached: bool) -> LexicalBuild:
