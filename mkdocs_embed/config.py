@@ -22,6 +22,9 @@ class BackendConfig(base.Config):
 
     def validate(self):
         failed, warnings = super().validate()
+        failed += [(name, base.ValidationError(f"unknown option; the options are {', '.join(sorted(self._schema_keys))}"))
+                   for name, message in warnings if message.startswith("Unrecognised configuration name")]
+        warnings = [(name, message) for name, message in warnings if not message.startswith("Unrecognised")]
         if not failed:
             if not self.url.startswith(("http://", "https://")):
                 failed.append(("url", base.ValidationError(f"must be an http:// or https:// URL, not {self.url!r}")))
@@ -33,6 +36,17 @@ class BackendConfig(base.Config):
     def settings(self) -> RemoteSettings:
         return RemoteSettings(self.url, self.model, self.api_key_env, self.batch_size, self.concurrency,
                               float(self.timeout))
+
+
+class _OptionalBackend(c.SubConfig[BackendConfig]):
+    """``backend:`` when given; None (embed locally) when not. MkDocs' Optional refuses a SubConfig."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.default = None
+
+    def run_validation(self, value: object) -> BackendConfig | None:
+        return None if value is None else super().run_validation(value)
 
 
 class EmbedConfig(base.Config):
@@ -62,7 +76,7 @@ class EmbedConfig(base.Config):
     serve = c.Type(bool, default=True)
     price_per_million = c.Type((int, float), default=0.02)
     language = c.Type(str, default="english")
-    backend = c.Optional(c.SubConfig(BackendConfig))
+    backend = _OptionalBackend()
 
     def validate(self):
         failed, warnings = super().validate()
