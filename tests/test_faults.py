@@ -204,7 +204,9 @@ def test_corrupt_cache_files_are_set_aside_and_rebuilt(project):
 
 
 def test_corrupt_cache_manifest_is_ignored_and_vectors_are_reused(project):
-    (project / "cache" / "manifest.json").write_text('{"model_fingerprint": ')
+    from mkdocs_embed.store.sites import site_folder
+
+    (site_folder(project / "cache", project / "site") / "manifest.json").write_text('{"model_fingerprint": ')
     out = _ok(index(project / "site", project / "cache"))
     assert "ignoring unreadable build manifest" in out
     assert "embedded 0 chunks" in out
