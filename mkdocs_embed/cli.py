@@ -26,6 +26,8 @@ def main(argv: list[str] | None = None) -> int:
     index.add_argument("--exclude", action="append", default=[], metavar="GLOB", help="leave out matching pages")
     index.add_argument("--no-widget", action="store_true", help="write the index only, no search UI")
     index.add_argument("--placeholder", default="Search the docs", help="text of the empty search box")
+    index.add_argument("--site-id", default="", metavar="NAME",
+                       help="this site's name in a cache folder that several sites share")
     remote = index.add_argument_group("remote embedding server (OpenAI-compatible; the browser keeps the local model)")
     remote.add_argument("--backend-url", metavar="URL", help="API base URL, e.g. http://gpu-box:7997/v1")
     remote.add_argument("--backend-model", metavar="NAME", help="model name the server knows the browser's model by")
@@ -85,6 +87,7 @@ def _index(args: argparse.Namespace) -> int:
         model=ModelSettings(name=args.model),
         exclude=tuple(args.exclude),
         backend=backend,
+        site_id=args.site_id,
     )
     remember_in(settings.cache_dir)
     report = build_or_reuse(settings)

@@ -65,7 +65,7 @@ def build_index(settings: BuildSettings, embed: bool = True) -> BuildReport:
     tokens = _token_counter(spec.tokenizer_path)
     chunk_settings = _effective_chunk_settings(settings.chunk, spec, tokens)
     pages = collect_pages(settings.site_dir, settings.exclude)
-    own = site_folder(settings.cache_dir, settings.site_dir)
+    own = site_folder(settings.cache_dir, settings.site_id)
     chunks = _chunk_pages(pages, chunk_settings, spec, tokens, report, own if embed else None)
     chunk_fp = chunk_settings.fingerprint()
     optimize = embed and settings.model.optimize and settings.model.provider == "cpu" and settings.backend is None

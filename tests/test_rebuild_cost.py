@@ -140,9 +140,9 @@ def test_a_no_change_rebuild_rewrites_neither_chunks_nor_vectors(example_project
     """The home page's build-date comment (MkDocs' own theme) does not count as a change."""
     project = example_project.copy(tmp_path / "site")
     project.build()
-    from mkdocs_embed.store.sites import site_folder
+    from mkdocs_embed.store.sites import site_folder  # the plugin files its records under the site_name
 
-    files = [site_folder(project.cache, project.site) / "chunks.json", project.cache / "vectors.bin"]
+    files = [site_folder(project.cache, "mkdocs-embed") / "chunks.json", project.cache / "vectors.bin"]
     written = {path: path.stat().st_mtime_ns for path in files}
     project.build()
     assert {path: path.stat().st_mtime_ns for path in files} == written

@@ -29,7 +29,8 @@ def write_site(site: Path, name: str, pages: int = 12) -> None:
 
 def index(site: Path, cache: Path) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "mkdocs_embed.cli", "index", str(site), "--cache-dir", str(cache),
-                             "--no-widget"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                             "--no-widget", "--site-id", site.parent.name],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
 def test_two_sites_built_at_once_on_one_cache_keep_each_others_vectors(tmp_path):
