@@ -16,6 +16,7 @@ from ..atomic import write_atomic
 from ..format.manifest import ALL_KINDS, MANIFEST, encode_manifest
 from ..layout import ASSET_DIR
 from ..model.spec import ModelSpec, file_sha256
+from .query_model import query_model
 from .shipped import place
 
 INDEX_KINDS = (*(k.kind for k in ALL_KINDS), "model", "tokenizer")
@@ -40,7 +41,8 @@ def write_index(
 ) -> dict[str, Any]:
     """Write ``shards`` and ``files`` (kind → (name, stored bytes)), then the manifest naming ``files``.
 
-    The model and tokenizer are hard links to copies in ``cache_dir`` where it is given (see :mod:`.shipped`).
+    The model is the browser's compact query model (:mod:`.query_model`); it and the tokenizer are hard
+    links to copies in ``cache_dir`` where it is given (see :mod:`.shipped`).
     """
     out = asset_dir(site_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -60,7 +62,7 @@ def write_index(
         "max_tokens": spec.max_tokens,
     }
     if ship_model:
-        model["onnx"] = _copy_hashed(spec.onnx_path, "model", "onnx", out, cache_dir)
+        model["onnx"] = _copy_hashed(query_model(spec, cache_dir), "model", "onnx", out, cache_dir)
         model["tokenizer"] = _copy_hashed(spec.tokenizer_path, "tokenizer", "json", out, cache_dir)
     data = encode_manifest(f"mkdocs-embed {__version__}", model, counts, {"m": m, "ef_search": ef_search}, files)
     write_atomic(out / MANIFEST, data)
