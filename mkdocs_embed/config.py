@@ -7,7 +7,32 @@ from pathlib import Path
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
-from .settings import BuildSettings, ChunkSettings, ModelSettings
+from .settings import BuildSettings, ChunkSettings, ModelSettings, RemoteSettings
+
+
+class BackendConfig(base.Config):
+    """``backend:``, an OpenAI-compatible embedding server (documented in example-site/docs/guides/remote-backend.md)."""
+
+    url = c.Type(str)
+    model = c.Type(str)
+    api_key_env = c.Optional(c.Type(str))
+    batch_size = c.Type(int, default=64)
+    concurrency = c.Type(int, default=4)
+    timeout = c.Type((int, float), default=60)
+
+    def validate(self):
+        failed, warnings = super().validate()
+        if not failed:
+            if not self.url.startswith(("http://", "https://")):
+                failed.append(("url", base.ValidationError(f"must be an http:// or https:// URL, not {self.url!r}")))
+            for name in ("batch_size", "concurrency", "timeout"):
+                if self[name] <= 0:
+                    failed.append((name, base.ValidationError(f"must be more than 0, not {self[name]}")))
+        return failed, warnings
+
+    def settings(self) -> RemoteSettings:
+        return RemoteSettings(self.url, self.model, self.api_key_env, self.batch_size, self.concurrency,
+                              float(self.timeout))
 
 
 class EmbedConfig(base.Config):
@@ -37,6 +62,7 @@ class EmbedConfig(base.Config):
     serve = c.Type(bool, default=True)
     price_per_million = c.Type((int, float), default=0.02)
     language = c.Type(str, default="english")
+    backend = c.Optional(c.SubConfig(BackendConfig))
 
     def validate(self):
         failed, warnings = super().validate()
@@ -92,4 +118,5 @@ class EmbedConfig(base.Config):
             price_per_million=float(self.price_per_million),
             language=self.language,
             serving=serving,
+            backend=self.backend.settings() if self.backend else None,
         )
