@@ -93,8 +93,9 @@ def _index(args: argparse.Namespace) -> int:
     if not args.no_widget:
         from .emit.site_widget import add_widget_to_site
         from .emit.widget import WidgetOptions
+        from .user_cache import user_cache_dir
 
-        pages = add_widget_to_site(site_dir, WidgetOptions(placeholder=args.placeholder), settings.cache_dir)
+        pages = add_widget_to_site(site_dir, WidgetOptions(placeholder=args.placeholder), user_cache_dir())
         log.info("embed: added the search widget to %d pages", pages)
     return 0
 

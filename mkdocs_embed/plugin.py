@@ -24,6 +24,7 @@ from .layout import ASSET_DIR
 from .log import log
 from .search.analyze import BROWSER_LANGUAGES
 from .settings import BuildSettings
+from .user_cache import user_cache_dir
 
 _SEARCH_EXCLUDE = re.compile(r"(?<![\w-])data-search-exclude\b")
 
@@ -61,7 +62,8 @@ class EmbedPlugin(BasePlugin[EmbedConfig]):
         if self.config.widget:
             try:
                 self.widget_files = widget.install_widget(
-                    _asset_dir(config), include_runtime=self.config.runtime_url is None, cache_dir=cache_dir,
+                    _asset_dir(config), include_runtime=self.config.runtime_url is None,
+                    cache_dir=user_cache_dir() if cache_dir is not None else None,
                 )
             except EmbedError as exc:
                 raise PluginError(f"embed: {exc}") from exc
