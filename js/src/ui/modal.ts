@@ -47,7 +47,7 @@ export class Modal implements View {
       spellcheck: "false",
       placeholder,
     });
-    const close = el("button", `${ID}__close`, { type: "button", "aria-label": "Close search" });
+    const close = el("button", `${ID}__close`, { type: "button", "aria-label": "Close search, Esc" });
     close.textContent = "Esc";
     close.addEventListener("click", () => this.close());
     bar.append(this.input, close);
