@@ -47,7 +47,7 @@ from .settings import BuildSettings, ModelSettings
 RECORD = "last-build.json"
 STORE = "last-build"
 """Folder in the cache folder with one folder of links per record: the current one, and any a killed build left."""
-LIBRARIES = ("numpy", "zstandard", "hnswlib", "snowballstemmer", "tokenizers", "bs4", "lxml")
+LIBRARIES = ("numpy", "zstandard", "hnswlib", "snowballstemmer", "tokenizers", "lxml")
 """Libraries that shape the index files besides this package."""
 _FORMAT = 1
 _FOLDER = re.compile(re.escape(STORE) + r"/[0-9a-f]{16}")

@@ -78,3 +78,10 @@ def test_the_wheel_ships_the_built_widget(tmp_path):
     names = set(zipfile.ZipFile(wheel).namelist())
     files = json.loads(listing.read_text())["files"]
     assert {f"mkdocs_embed/assets/{f}" for f in ["bundle.json", *files]} <= names, sorted(names)
+
+
+def test_ci_runs_the_python_suite_on_windows_and_macos_without_the_browser_tests():
+    ci = (WORKFLOWS / "ci.yml").read_text()
+    assert re.search(r"os: \[windows-latest, macos-latest\]", ci)
+    assert "runs-on: ${{ matrix.os }}" in ci
+    assert "python -m pytest -q --ignore=tests/browser" in ci

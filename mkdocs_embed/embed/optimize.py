@@ -21,13 +21,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..atomic import write_atomic
 from ..log import log
+from ..model.derived import derive_once
 from ..model.spec import ModelSpec
 
 VARIANT = "int8pc-attn-v4"
 """Names the recipe below; change it whenever the recipe changes, so vectors are re-embedded."""
-_FAILED = ".failed"
 MIN_COSINE = 0.99
 CHECK_TEXTS = [
     "Install the plugin with pip and add it to the plugins list of mkdocs.yml.",
@@ -60,19 +59,15 @@ def build_model(spec: ModelSpec, cache_dir: Path, optimize: bool) -> BuildModel:
     if not optimize:
         return plain
     target = cache_dir / "models" / f"{spec.fingerprint}-{VARIANT}.onnx"
-    failed = target.with_name(target.name + _FAILED)
-    if failed.exists():
-        return plain
-    if not target.exists():
+
+    def make() -> bytes:
         log.info("embed: preparing the optimised build model for %s (once per model)", spec.name)
-        try:
-            prepared = prepare(spec.onnx_path)
-            _check_agreement(spec, prepared)
-        except Exception as exc:  # onnx, the optimiser and the check raise many types; any means "run as is"
-            log.warning("embed: cannot optimise %s (%s); embedding with it as is", spec.name, exc)
-            write_atomic(failed, str(exc).encode())
-            return plain
-        write_atomic(target, prepared)
+        prepared = prepare(spec.onnx_path)
+        check_agreement(spec, prepared)
+        return prepared
+
+    if not derive_once(target, make, f"optimise {spec.name}"):
+        return plain
     key = hashlib.sha256(f"{spec.fingerprint}\0{VARIANT}".encode()).hexdigest()[:16]
     return BuildModel(target, key, VARIANT)
 
@@ -90,7 +85,7 @@ def prepare(onnx_path: Path) -> bytes:
         )
         _fold_constants(onnx_path, folded)
         fuse_attention_file(folded, attention)
-        with _quiet("onnxruntime.transformers", ""):  # both chat on the root and their own loggers
+        with quiet("onnxruntime.transformers", ""):  # both chat on the root and their own loggers
             # heads and hidden size 0: the optimiser reads them from the graph
             fused_model = optimizer.optimize_model(
                 str(attention), model_type="bert", num_heads=0, hidden_size=0, opt_level=0, use_gpu=False,
@@ -122,7 +117,7 @@ def _fusions():
 
 
 @contextlib.contextmanager
-def _quiet(*names: str) -> Iterator[None]:
+def quiet(*names: str) -> Iterator[None]:
     """Hold these loggers at ERROR: the optimiser's advice is noise in a build log."""
     loggers = [logging.getLogger(name or None) for name in names]
     levels = [logger.level for logger in loggers]
@@ -135,8 +130,8 @@ def _quiet(*names: str) -> Iterator[None]:
             logger.setLevel(level)
 
 
-def _check_agreement(spec: ModelSpec, prepared: bytes) -> None:
-    """Refuse a variant whose vectors stray from the original's: the browser embeds queries with the original."""
+def check_agreement(spec: ModelSpec, prepared: bytes) -> None:
+    """Refuse a variant whose vectors stray from the original's: build and browser models must embed alike."""
     import numpy as np
 
     from .encoder import Encoder
