@@ -35,6 +35,12 @@ class BackendConfig(base.Config):
                               float(self.timeout))
 
 
+def _without_default(option: c.SubConfig) -> c.SubConfig:
+    """MkDocs 1.6's Optional refuses SubConfig's ``{}`` default; a section left out then means None."""
+    option.default = None
+    return option
+
+
 class EmbedConfig(base.Config):
     """Options of ``- embed`` (documented in example-site/docs/configuration.md)."""
 
@@ -62,7 +68,7 @@ class EmbedConfig(base.Config):
     serve = c.Type(bool, default=True)
     price_per_million = c.Type((int, float), default=0.02)
     language = c.Type(str, default="english")
-    backend = c.Optional(c.SubConfig(BackendConfig))
+    backend = c.Optional(_without_default(c.SubConfig(BackendConfig)))
 
     def validate(self):
         failed, warnings = super().validate()
