@@ -57,3 +57,20 @@ def test_axe_finds_no_serious_violations_in_the_open_dialog(theme, build_site, s
     }""")
     assert [v for v in violations if v["impact"] in ("serious", "critical")] == []
     assert w.errors() == []
+
+
+def test_mkdocs_theme_keeps_its_look_in_light_and_dark_mode(build_site, serve, browser_page):
+    """The mkdocs theme's colour modes (Bootstrap's data-bs-theme, which its toggle flips)."""
+    from .colors import luminance
+
+    w = browser_page()
+    page = w.page
+    page.goto(serve(build_site("mkdocs")))
+    page.keyboard.press("/")
+    background = "() => [document.body, document.querySelector('.mkdocs-embed__dialog')].map(e => getComputedStyle(e).backgroundColor)"
+    body, dialog = page.evaluate(background)
+    assert body == dialog == "rgb(255, 255, 255)"
+    page.evaluate("document.documentElement.setAttribute('data-bs-theme', 'dark')")
+    body, dialog = page.evaluate(background)
+    assert dialog == body and luminance(dialog) < 0.1
+    assert w.errors() == []
