@@ -51,7 +51,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 from browser.conftest import CHROMIUM, CHROMIUM_ARGS, _Handler  # noqa: E402
 
-from mkdocs_embed.index_format import FORMAT_VERSION  # noqa: E402
+from mkdocs_embed.format.manifest import FORMAT_VERSION  # noqa: E402
 
 WORDS = (
     "install configure plugin theme index search widget model vector graph query browser cache build deploy page "

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_embed.index_format import ASSET_DIR, MANIFEST
+from mkdocs_embed.layout import ASSET_DIR, MANIFEST
 from mkdocs_embed.pipeline import CHECKPOINT_S
 from mkdocs_embed.search.reader import load_index
 from mkdocs_embed.store.cache import decode_pack

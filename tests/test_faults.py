@@ -20,7 +20,7 @@ import filelock
 import numpy as np
 import pytest
 
-from mkdocs_embed.index_format import ASSET_DIR
+from mkdocs_embed.layout import ASSET_DIR
 from mkdocs_embed.model.default import default_files
 from mkdocs_embed.search.engine import SearchEngine
 from mkdocs_embed.search.reader import load_index

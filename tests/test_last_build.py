@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from mkdocs_embed import last_build
-from mkdocs_embed.index_format import ASSET_DIR, MANIFEST
+from mkdocs_embed.layout import ASSET_DIR, MANIFEST
 from mkdocs_embed.last_build import RECORD, STORE, build_or_reuse
 from mkdocs_embed.model.default import default_files
 from mkdocs_embed.pipeline import build_index

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_embed.index_format import ASSET_DIR, MANIFEST
+from mkdocs_embed.layout import ASSET_DIR, MANIFEST
 from mkdocs_embed.pipeline import build_index
 from mkdocs_embed.settings import BuildSettings
 from mkdocs_embed.store import VectorCache, previous

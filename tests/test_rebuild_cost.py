@@ -16,7 +16,7 @@ from mkdocs_embed import filehash
 from mkdocs_embed.chunk import TokenCounter
 from mkdocs_embed.emit import shipped, widget
 from mkdocs_embed.errors import EmbedError
-from mkdocs_embed.index_format import ASSET_DIR
+from mkdocs_embed.layout import ASSET_DIR
 
 
 @pytest.fixture(autouse=True)

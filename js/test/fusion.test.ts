@@ -4,7 +4,7 @@ import { fuse, groupByPage, headingBoost, hybrid } from "../src/core/fusion";
 import { LexicalIndex } from "../src/core/lexical";
 import { fixture, fixtureBytes } from "./fixtures";
 
-const analyzer = () => LexicalIndex.fromHead(fixtureBytes("lexical", "lexical.bin")).analyzer;
+const analyzer = () => LexicalIndex.fromHead(fixtureBytes("lexical", "lexical.bin"), "lexical.bin").analyzer;
 
 test("RRF sums reciprocal ranks, ties go to the lower id", () => {
   const fused = new Map(fuse([1, 2, 3], [3, 1], 60).map((h) => [h.id, h.score]));

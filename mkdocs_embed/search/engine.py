@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..embed import shared_encoder
 from ..errors import EmbedError
-from ..index_format import FormatError, has_vectors
+from ..format.manifest import has_vectors
 from .fusion import hybrid
 from .hnsw import GraphSearch
 from .reader import LoadedIndex, load_index
@@ -39,8 +39,6 @@ class SearchEngine:
         self.graph = GraphSearch(index.graph, index.scales, index.vectors, int(index.manifest["hnsw"]["ef_search"]))
         self._spec = index.model_spec()
         self.lexical = index.lexical
-        if len(self.lexical.lengths) != int(index.manifest["counts"]["chunks"]):
-            raise FormatError("the lexical index does not hold one entry per chunk; rebuild the site")
 
     @classmethod
     def open(cls, site_dir: Path) -> SearchEngine:

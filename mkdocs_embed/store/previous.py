@@ -25,16 +25,10 @@ from collections.abc import Collection
 import numpy as np
 
 from ..index.quantize import dequantize
-from ..index_format import (
-    ASSET_DIR,
-    MANIFEST,
-    FormatError,
-    check_manifest,
-    decode_keys,
-    decode_vectors,
-    decompress,
-    parse_json,
-)
+from ..format.base import FormatError, decompress, parse_json
+from ..format.manifest import check_manifest
+from ..format.vectors import decode_keys, decode_vectors
+from ..layout import ASSET_DIR, MANIFEST
 from ..log import log
 
 TIMEOUT_S = 30.0
@@ -81,16 +75,14 @@ def _fetch(folder: str, fingerprint: str, wanted: set[bytes], timeout: float) ->
     if theirs != fingerprint:
         raise _Unusable(f"it was built with another model (fingerprint {theirs!r}, this build {fingerprint!r})")
     files = manifest["files"]
-    if "vectors" not in files:
-        raise _Unusable("it has no vectors (built with `serve: false`?)")
+    if "vectors" not in files or "keys" not in files:
+        raise _Unusable("it has no vectors or no keys (built with `serve: false`?)")
     n = int(manifest["counts"]["chunks"])
     try:
         keys = decode_keys(_data_file(folder, files["keys"], deadline), n)
-        scales, q = decode_vectors(_data_file(folder, files["vectors"], deadline))
+        scales, q = decode_vectors(_data_file(folder, files["vectors"], deadline), n, int(manifest["model"]["dims"]))
     except FormatError as exc:
         raise _Unusable(str(exc)) from exc
-    if len(scales) != n or q.shape[1] != int(manifest["model"]["dims"]):
-        raise _Unusable("its vectors do not match its manifest")
     rows = {}
     for row, key in enumerate(keys):
         if key in wanted:

@@ -48,7 +48,9 @@ def chromium():
 
 @pytest.fixture(scope="session")
 def build_site(tmp_path_factory) -> Callable[..., Path]:
-    """``build_site(theme, extra_docs={path: text})`` → a site built by a real ``mkdocs build``.
+    """``build_site(theme, extra_docs={path: text}, theme_options={}, extra_config={}, embed={})`` → a site
+    built by a real ``mkdocs build``; ``theme_options`` go under ``theme:``, ``extra_config`` at the top level,
+    ``embed`` under the plugin.
 
     Builds share one embedding cache, so only the first one embeds everything.
     """
@@ -56,8 +58,11 @@ def build_site(tmp_path_factory) -> Callable[..., Path]:
     cache = tmp_path_factory.mktemp("embed-cache")
     built: dict[tuple, Path] = {}
 
-    def build(theme: str = "mkdocs", extra_docs: dict[str, str] | None = None) -> Path:
-        key = (theme, tuple(sorted((extra_docs or {}).items())))
+    def build(
+        theme: str = "mkdocs", extra_docs: dict[str, str] | None = None, theme_options: dict | None = None,
+        extra_config: dict | None = None, embed: dict | None = None,
+    ) -> Path:
+        key = (theme, tuple(sorted((extra_docs or {}).items())), yaml.safe_dump([theme_options, extra_config, embed]))
         if key in built:
             return built[key]
         root = tmp_path_factory.mktemp(f"site-{theme}")
@@ -66,8 +71,9 @@ def build_site(tmp_path_factory) -> Callable[..., Path]:
             (root / "docs" / rel).parent.mkdir(parents=True, exist_ok=True)
             (root / "docs" / rel).write_text(text, "utf-8")
         config = yaml.safe_load((EXAMPLE_SITE / "mkdocs.yml").read_text("utf-8"))
-        config["theme"] = THEMES[theme]
-        config["plugins"] = [{"embed": {"cache_dir": str(cache)}}]
+        config["theme"] = {**THEMES[theme], **(theme_options or {})}
+        config["plugins"] = [{"embed": {"cache_dir": str(cache), **(embed or {})}}]
+        config.update(extra_config or {})
         if extra_docs:
             config.pop("nav", None)
         (root / "mkdocs.yml").write_text(yaml.safe_dump(config), "utf-8")

@@ -4,29 +4,21 @@
  * query vector and the graph are there, then reciprocal-rank fusion of the
  * two candidate lists (docs/reference/ranking.md).
  *
- * Everything is loaded when first needed: the pages file and the lexical
- * head at start; a query's postings files when it is asked; a page's
- * fragment (anchors, heading paths, excerpts) when one of its chunks is shown
- * or fused; vectors and graph for semantic search.
+ * Everything is loaded when first needed: the pages file (URLs, titles,
+ * heading paths: all that ranking reads) and the lexical head at start; a
+ * query's postings files when it is asked; a page's fragment (anchors,
+ * excerpts) when one of its chunks is shown; vectors and graph for semantic
+ * search. Ranking never waits for a fragment.
  */
-import {
-  IndexError,
-  type DataKind,
-  type Fragment,
-  type Manifest,
-  type Pages,
-  decompress,
-  decompressGradually,
-  parseFragment,
-  parseGraph,
-  parseManifest,
-  parsePages,
-  parseVectors,
-} from "./format";
+import { IndexError, decompress, decompressGradually, parseJson } from "./format/base";
+import { parseGraph } from "./format/graph";
+import { type DataKind, MANIFEST, type Manifest, parseManifest } from "./format/manifest";
+import { type Fragment, type Pages, parseFragment, parsePages } from "./format/pages";
+import { parseVectors } from "./format/vectors";
 import { warmUpAnalyzer } from "./analyze";
 import { groupByPage, hybrid, type PageGroup } from "./fusion";
 import { HnswIndex, type Hit } from "./hnsw";
-import { LexicalFormatError, LexicalIndex, type Scored } from "./lexical";
+import { LexicalIndex, type Scored } from "./lexical";
 
 export type Fetch = (url: string, init?: RequestInit) => Promise<Response>;
 
@@ -41,11 +33,9 @@ export type Priority = "high" | "low";
 /** How many ids each list hands to the fusion; the Python engine uses the same number. */
 export const CANDIDATES = 50;
 
-/** What a result shows of its chunk, from its page's fragment file. */
+/** What a result shows of its chunk beyond its page and heading path, from its page's fragment file. */
 export interface Section {
   anchor: string;
-  /** Heading path: the page title, then each heading down to the section. */
-  path: string[];
   text: string;
 }
 
@@ -56,8 +46,10 @@ export interface Result {
   score: number;
   page: number;
   url: string;
-  /** The page's title and the chunk's section: null until the page's fragment is loaded (see Engine.loadSections). */
-  title: string | null;
+  title: string;
+  /** Heading path: the page title, then each heading down to the chunk's section. */
+  path: string[];
+  /** Anchor and excerpt: null until the page's fragment is loaded (see Engine.loadSections). */
   section: Section | null;
 }
 
@@ -77,24 +69,12 @@ async function fetchBytes(fetchImpl: Fetch, url: string, name: string, priority:
   }
 }
 
-/** A LexicalFormatError as the IndexError of the file it came from. */
-function asIndexError<T>(name: string, read: () => T): T {
-  try {
-    return read();
-  } catch (err) {
-    if (err instanceof LexicalFormatError) throw new IndexError("corrupt", `${name}: ${err.message}`);
-    throw err;
-  }
-}
-
 export class Engine {
   private dense: HnswIndex | null = null;
   private densePromise: Promise<void> | null = null;
   /** Page of each chunk id. */
   private readonly pageOf: Uint32Array;
   private readonly fragments: (Fragment | undefined)[];
-  /** Heading paths by chunk id, as fragments arrive: what the fusion's heading boost reads. */
-  private readonly paths: string[][];
   private readonly loads = new Map<string, Promise<void>>();
 
   private constructor(
@@ -108,24 +88,17 @@ export class Engine {
     this.pageOf = new Uint32Array(n);
     pages.first.forEach((start, page) => this.pageOf.fill(page, start, pages.first[page + 1] ?? n));
     this.fragments = new Array(pages.url.length);
-    this.paths = new Array(n);
   }
 
   /** Load the manifest, the pages and the lexical head: enough to start answering. */
   static async load(base: string, fetchImpl: Fetch = (u, init) => fetch(u, init)): Promise<Engine> {
-    const raw = await fetchBytes(fetchImpl, new URL("manifest.json", base).href, "manifest.json", "high");
-    let json: unknown;
-    try {
-      json = JSON.parse(new TextDecoder().decode(raw));
-    } catch {
-      throw new IndexError("manifest", "manifest.json is not valid JSON");
-    }
-    const manifest = parseManifest(json);
+    const raw = await fetchBytes(fetchImpl, new URL(MANIFEST, base).href, MANIFEST, "high");
+    const manifest = parseManifest(parseJson(raw, MANIFEST));
     const files = Promise.all([loadFile(manifest, "pages", base, fetchImpl), loadFile(manifest, "lexical", base, fetchImpl)]);
     warmUpAnalyzer(); // while the two files download
     const [pages, head] = await files;
     const name = manifest.files.lexical as string;
-    const lexical = asIndexError(name, () => LexicalIndex.fromHead(head));
+    const lexical = LexicalIndex.fromHead(head, name);
     if (lexical.size !== manifest.counts.chunks) {
       throw new IndexError("corrupt", `${name} holds ${lexical.size} chunks, the manifest says ${manifest.counts.chunks}; rebuild the site`);
     }
@@ -172,7 +145,7 @@ export class Engine {
     if (missing.length === 0) return null;
     const names = this.lexical.postings;
     return Promise.all(
-      missing.map((i) => this.once(names[i], "high", (bytes) => asIndexError(names[i], () => this.lexical.addPostings(i, bytes)))),
+      missing.map((i) => this.once(names[i], "high", (bytes) => this.lexical.addPostings(i, bytes))),
     ).then(() => undefined);
   }
 
@@ -190,7 +163,7 @@ export class Engine {
    */
   prefetch(): Promise<void> {
     const names = this.lexical.postings;
-    const postings = names.map((name, i) => this.once(name, "low", (bytes) => asIndexError(name, () => this.lexical.addPostings(i, bytes))));
+    const postings = names.map((name, i) => this.once(name, "low", (bytes) => this.lexical.addPostings(i, bytes)));
     const fragments = Array.from(this.pages.first, (id) => this.loadSections([id], "low"));
     return Promise.allSettled([...postings, ...fragments]).then(() => undefined);
   }
@@ -198,9 +171,7 @@ export class Engine {
   private addFragment(page: number, bytes: Uint8Array): void {
     const start = this.pages.first[page];
     const end = page + 1 < this.pages.first.length ? this.pages.first[page + 1] : this.manifest.counts.chunks;
-    const fragment = parseFragment(bytes, this.pages.fragments[page], end - start);
-    fragment.path.forEach((path, i) => (this.paths[start + i] = path));
-    this.fragments[page] = fragment;
+    this.fragments[page] = parseFragment(bytes, this.pages.fragments[page], end - start);
   }
 
   /** Dense hits alone, for parity checks and debugging. */
@@ -212,37 +183,31 @@ export class Engine {
   /** BM25 hits alone; loads the query's postings files first. */
   async lexicalSearch(query: string, k: number): Promise<Scored[]> {
     await this.loadPostings(query);
-    return this.bm25(query, k);
-  }
-
-  /** A damaged posting list shows when first used: it is the postings files' IndexError. */
-  private bm25(query: string, k: number): Scored[] {
-    return asIndexError("a postings file", () => this.lexical.search(query, k));
+    return this.lexical.search(query, k);
   }
 
   /**
    * The best `k` chunks in rank order: hybrid when a query vector is given and
    * the graph is loaded, else BM25 alone. Hybrid is the Python engine's, step
    * for step: each list's first CANDIDATES ids, dense first, fused with
-   * heading boosts (for which it loads the candidates' fragments).
+   * heading boosts from the pages file's heading paths.
    */
   async search(query: string, vector: ArrayLike<number> | null, k: number): Promise<Result[]> {
     await this.loadPostings(query);
     let hits: Scored[];
     if (vector !== null && this.dense !== null) {
       const dense = this.dense.search(vector, CANDIDATES).map((h) => h.id);
-      const lexical = this.bm25(query, CANDIDATES).map((h) => h.id);
-      await this.loadSections([...dense, ...lexical]);
-      hits = hybrid(query, dense, lexical, this.paths, this.lexical.analyzer).slice(0, k);
+      const lexical = this.lexical.search(query, CANDIDATES).map((h) => h.id);
+      hits = hybrid(query, dense, lexical, this.pages.path, this.lexical.analyzer).slice(0, k);
     } else {
-      hits = this.bm25(query, k);
+      hits = this.lexical.search(query, k);
     }
     return hits.map((h, rank) => this.result(h, rank));
   }
 
   /** The results again, with every section that is loaded by now. */
   withSections(results: readonly Result[]): Result[] {
-    return results.map((r) => ({ ...r, title: this.fragments[r.page]?.title ?? null, section: this.section(r.id) }));
+    return results.map((r) => ({ ...r, section: this.section(r.id) }));
   }
 
   /** Results grouped for display: pages in order of their best result, results in rank order. */
@@ -260,13 +225,13 @@ export class Engine {
     const fragment = this.fragments[page];
     if (fragment === undefined) return null;
     const row = id - this.pages.first[page];
-    return { anchor: fragment.anchor[row], path: fragment.path[row], text: fragment.text[row] };
+    return { anchor: fragment.anchor[row], text: fragment.text[row] };
   }
 
   private result(hit: Scored, rank: number): Result {
     const page = this.pageOf[hit.id];
-    const title = this.fragments[page]?.title ?? null;
-    return { id: hit.id, rank, score: hit.score, page, url: this.pages.url[page], title, section: this.section(hit.id) };
+    const { url, title } = this.pages;
+    return { id: hit.id, rank, score: hit.score, page, url: url[page], title: title[page], path: this.pages.path[hit.id], section: this.section(hit.id) };
   }
 }
 

@@ -6,7 +6,8 @@
  * the same order as the Python reader. Do not "optimise" it into something
  * that visits nodes in another order: parity is the point.
  */
-import type { Graph, Vectors } from "./format";
+import type { Graph } from "./format/graph";
+import type { Vectors } from "./format/vectors";
 
 export interface Hit {
   id: number;

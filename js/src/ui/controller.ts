@@ -6,7 +6,7 @@
  * status line.
  */
 import { Engine, type Result } from "../core/engine";
-import { IndexError } from "../core/format";
+import { IndexError } from "../core/format/base";
 import type { PageGroup } from "../core/fusion";
 import type { BootConfig } from "./config";
 import { WASM_FILE } from "../worker/protocol";
@@ -180,9 +180,10 @@ export class Controller {
   }
 
   /**
-   * Render results at once, and again when their pages' fragments (titles,
-   * heading paths, excerpts) arrive: rows keep their height meanwhile, and a
-   * fragment that arrives within the frame is never seen missing. Settles
+   * Render results at once (titles and heading paths are in the pages file),
+   * and again when their pages' fragments (anchors, excerpts) arrive: rows
+   * keep their height meanwhile, and a fragment that arrives within the
+   * frame is never seen missing. Settles
    * once the results show their sections.
    */
   private async show(engine: Engine, text: string, vector: Float32Array | null): Promise<void> {

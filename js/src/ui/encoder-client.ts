@@ -3,7 +3,7 @@
  * (compile), then encode requests answered in order. Failures (CSP blocking wasm or workers, a missing model)
  * reject `ready` with a message; they never throw to the console.
  */
-import type { ModelInfo } from "../core/format";
+import type { ModelInfo } from "../core/format/manifest";
 import type { FromWorker, ToWorker } from "../worker/protocol";
 
 export interface EncoderUrls {

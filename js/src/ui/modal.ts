@@ -4,7 +4,7 @@
  * Esc closes the dialog and returns focus where it was.
  */
 import type { Answer, Tone, View } from "./controller";
-import { appendHighlighted, excerptAround, pageLabel, resultHref, termPattern } from "./render";
+import { appendHighlighted, excerptAround, resultHref, termPattern } from "./render";
 
 const ID = "mkdocs-embed";
 
@@ -150,7 +150,7 @@ export class Modal implements View {
     groups.forEach((group, g) => {
       const section = el("div", `${ID}__group`, { role: "group", "aria-labelledby": `${ID}-group-${g}` });
       const heading = el("div", `${ID}__page`, { id: `${ID}-group-${g}`, role: "presentation" });
-      appendHighlighted(heading, group.hits[0].title ?? pageLabel(group.hits[0].url), pattern);
+      appendHighlighted(heading, group.hits[0].title, pattern);
       section.appendChild(heading);
       for (const r of group.hits) {
         const option = el("a", `${ID}__option`, { role: "option", id: `${ID}-option-${n++}`, "aria-selected": "false", tabindex: "-1" });
@@ -162,11 +162,9 @@ export class Modal implements View {
           e.preventDefault();
           this.follow(option);
         });
-        // Until the page's fragment arrives: no headings, and a placeholder line for the excerpt.
-        const headings = r.section === null ? [] : r.section.path;
+        // Until the page's fragment arrives: a placeholder line for the excerpt.
         const path = el("span", `${ID}__path`);
-        if (r.section === null) path.dataset.loading = "";
-        appendHighlighted(path, (headings.length > 1 ? headings.slice(1) : headings).join(" › "), pattern);
+        appendHighlighted(path, (r.path.length > 1 ? r.path.slice(1) : r.path).join(" › "), pattern);
         const excerpt = el("span", `${ID}__excerpt`);
         if (r.section === null) excerpt.dataset.loading = "";
         else appendHighlighted(excerpt, excerptAround(r.section.text, pattern), pattern);

@@ -7,7 +7,7 @@
  */
 import type { InferenceSessionHandler } from "onnxruntime-web/wasm";
 import { createSession, env, Tensor } from "ort-wasm";
-import type { ModelInfo } from "../core/format";
+import type { ModelInfo } from "../core/format/manifest";
 import { pool } from "./embedding";
 import { type FromWorker, type InitMessage, type ToWorker, WASM_FILE } from "./protocol";
 import { loadTokenizer, type QueryTokenizer } from "./tokenizer";

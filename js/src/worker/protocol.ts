@@ -1,5 +1,5 @@
 /** Messages between the page and the encoder worker. */
-import type { ModelInfo } from "../core/format";
+import type { ModelInfo } from "../core/format/manifest";
 
 /** onnxruntime-web's plain wasm build, which the worker runs. */
 export const WASM_FILE = "ort-wasm-simd-threaded.wasm";

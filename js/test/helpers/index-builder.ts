@@ -5,7 +5,8 @@
  */
 import { Analyzer } from "../../src/core/analyze";
 import type { Fetch } from "../../src/core/engine";
-import { shardOf } from "../../src/core/lexical";
+import { FORMAT_VERSION } from "../../src/core/format/manifest";
+import { shardOf } from "../../src/core/format/lexical";
 
 export function zstdRaw(data: Uint8Array): Uint8Array {
   const parts: number[] = [0x28, 0xb5, 0x2f, 0xfd, 0xa0];
@@ -185,7 +186,7 @@ export function buildIndex(opts: {
   const fragments = pages.map((_, p) => {
     const ids = opts.texts.map((_, i) => i).filter((i) => pageOf[i] === p);
     const hash = String(p).padStart(12, "0");
-    const fragment = { title: pages[p].title, anchor: ids.map((i) => `s${i}`), path: ids.map((i) => paths[i].slice(1)), text: ids.map((i) => opts.texts[i]) };
+    const fragment = { anchor: ids.map((i) => `s${i}`), text: ids.map((i) => opts.texts[i]) };
     files.set(`fragments.${hash}.json.zst`, zstdRaw(new TextEncoder().encode(JSON.stringify(fragment))));
     return hash;
   });
@@ -193,7 +194,9 @@ export function buildIndex(opts: {
   const lexical = buildLexical(paths.map((path, i) => ({ path, text: opts.texts[i] })), opts.shards ?? 2);
   for (const [name, data] of lexical.postings) files.set(name, zstdRaw(data));
   const stored: Record<string, Uint8Array> = {
-    pages: zstdRaw(new TextEncoder().encode(JSON.stringify({ url: pages.map((p) => p.url), first, fragments }))),
+    pages: zstdRaw(new TextEncoder().encode(JSON.stringify({
+      url: pages.map((p) => p.url), title: pages.map((p) => p.title), first, path: paths.map((p) => p.slice(1)), fragments,
+    }))),
     lexical: zstdRaw(lexical.head),
   };
   if (opts.vectors !== null) {
@@ -210,7 +213,7 @@ export function buildIndex(opts: {
     files.set(names[kind], data);
   }
   const manifest = {
-    format: 3,
+    format: FORMAT_VERSION,
     generator: "test",
     model: { name: "test", fingerprint: "0", dims, pooling: "mean", normalize: true, query_prefix: "", max_tokens: 256 },
     counts: { pages: pages.length, chunks: n },
