@@ -32,6 +32,7 @@ from .store import BuildManifest, VectorCache, chunk_key
 from .store.chunks import chunk_pages
 from .store.derived import FOLDER as DERIVED
 from .store.derived import DerivedFiles
+from .user_cache import user_cache_dir
 
 if TYPE_CHECKING:
     from .embed.remote import RemoteEncoder
@@ -55,7 +56,7 @@ def build_index(settings: BuildSettings, embed: bool = True) -> BuildReport:
     chunks = _chunk_pages(pages, chunk_settings, spec, tokens, report, settings.cache_dir if embed else None)
     chunk_fp = chunk_settings.fingerprint()
     optimize = embed and settings.model.optimize and settings.model.provider == "cpu" and settings.backend is None
-    model = build_model(spec, settings.cache_dir, optimize)
+    model = build_model(spec, user_cache_dir(), optimize)
     keys = [chunk_key(_key_fingerprint(spec, settings, model), chunk_fp, c.embed_text) for c in chunks]
     if not embed:
         report.chunks, report.text_only = len(chunks), True

@@ -51,7 +51,8 @@ class BuildModel:
 def build_model(spec: ModelSpec, cache_dir: Path, optimize: bool) -> BuildModel:
     """The model to embed with: the prepared variant when possible, else the shipped file.
 
-    A variant is prepared once (seconds) and reused from ``cache_dir/models``.
+    A variant is prepared once per user (seconds) and reused from ``cache_dir/models``,
+    where ``cache_dir`` is the per-user cache (:mod:`..user_cache`) in a build.
     A model that cannot be prepared is remembered, so the warning and the
     wasted work happen once.
     """

@@ -34,6 +34,7 @@ from ..layout import ASSET_DIR
 from ..model.spec import ModelSpec, file_sha256
 from ..settings import BuildSettings
 from ..store.derived import DerivedFiles
+from ..user_cache import user_cache_dir
 from .query_model import query_model
 from .shipped import place
 
@@ -89,7 +90,7 @@ def emit_index(settings: BuildSettings, spec: ModelSpec, chunks: Sequence[Chunk]
         files={kind: (_KINDS[kind].name(data), data) for kind, data in files.items()},
         shards=[(name, data) for kind in shards for name, data in zip(names[kind], shards[kind])],
         ship_model=settings.ship_model and dense is not None and len(chunks) > 0,  # an empty site needs no model
-        cache_dir=settings.cache_dir if dense is not None else None,
+        cache_dir=user_cache_dir() if dense is not None else None,
     )
     return sum(manifest["bytes"].values()) + sum(len(data) for parts in shards.values() for data in parts)
 
