@@ -2,7 +2,8 @@
 
 MkDocs empties the site folder before every build, so these tens of MB
 would be copied again on each rebuild; a link costs nothing. Links are made
-to a copy that the cache folder owns, never to the installed package's
+to a copy that the per-user cache folder (:mod:`..user_cache`) owns, once for
+every project on the machine, never to the installed package's
 file: a tool that rewrites a site file in place writes through the link,
 and would otherwise damage the installation. A copy damaged that way shows
 a changed stat, is hashed again, and is replaced.
@@ -13,21 +14,22 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..atomic import copy_atomic, link_or_copy
+from ..atomic import copy_atomic, link_or_copy, remove_stale
 from ..errors import EmbedError
 from ..filehash import file_sha256
 from ..log import log
 
 STORE = "site-files"
-"""Folder in the cache folder that holds the copies sites link to."""
+"""Folder in the per-user cache folder that holds the copies sites link to."""
 
 
 def place(source: Path, target: Path, cache_dir: Path | None) -> None:
     """Make ``target`` a file with ``source``'s bytes: a link to the cache's copy where possible, else a copy."""
     if cache_dir is not None:
         try:
-            source = owned_copy(source, cache_dir / STORE)
-        except EmbedError as exc:  # a read-only cache folder costs a copy, not the build
+            link_or_copy(owned_copy(source, cache_dir / STORE), target)
+            return
+        except EmbedError as exc:  # a read-only cache folder, or a copy another build just replaced: copy instead
             log.debug("embed: copying %s: %s", source.name, exc)
     link_or_copy(source, target)
 
@@ -43,7 +45,5 @@ def owned_copy(source: Path, store: Path) -> Path:
         pass  # not there yet
     copy_atomic(source, copy)
     earlier = re.compile(r"[0-9a-f]{16}\." + re.escape(source.name))
-    for stale in store.iterdir():  # copies of this file's earlier versions
-        if stale != copy and earlier.fullmatch(stale.name):
-            stale.unlink(missing_ok=True)
+    remove_stale(store, earlier.fullmatch, keep={copy.name})  # copies of this file's earlier versions
     return copy
