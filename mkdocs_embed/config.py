@@ -7,6 +7,8 @@ from pathlib import Path
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
+from .errors import EmbedError
+from .search.fusion import Ranking
 from .settings import BuildSettings, ChunkSettings, ModelSettings
 
 
@@ -18,9 +20,9 @@ class EmbedConfig(base.Config):
     normalize = c.Optional(c.Type(bool))
     query_prefix = c.Optional(c.Type(str))
     passage_prefix = c.Optional(c.Type(str))
-    max_tokens = c.Type(int, default=256)
+    max_tokens = c.Type(int, default=192)
     overlap_tokens = c.Type(int, default=32)
-    min_tokens = c.Type(int, default=40)
+    min_tokens = c.Type(int, default=0)
     excerpt_chars = c.Type(int, default=360)
     exclude = c.ListOfItems(c.Type(str), default=[])
     cache_dir = c.Type(str, default=".cache/mkdocs-embed")
@@ -36,6 +38,7 @@ class EmbedConfig(base.Config):
     serve = c.Type(bool, default=True)
     price_per_million = c.Type((int, float), default=0.02)
     language = c.Type(str, default="english")
+    ranking = c.Type(dict, default={})
 
     def validate(self):
         failed, warnings = super().validate()
@@ -45,6 +48,10 @@ class EmbedConfig(base.Config):
                     failed.append((name, base.ValidationError(f"must be 0 or more, not {self[name]}")))
             if self.max_tokens < 32:
                 failed.append(("max_tokens", base.ValidationError("must be at least 32")))
+            try:
+                Ranking.from_dict(self.ranking)
+            except EmbedError as e:
+                failed.append(("ranking", base.ValidationError(str(e))))
         return failed, warnings
 
     def build_settings(self, site_dir: str, config_file: str, serving: bool = False) -> BuildSettings:
@@ -72,5 +79,6 @@ class EmbedConfig(base.Config):
             previous_deploy=self.previous_deploy,
             price_per_million=float(self.price_per_million),
             language=self.language,
+            ranking=Ranking.from_dict(self.ranking),
             serving=serving,
         )

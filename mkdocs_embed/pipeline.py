@@ -259,6 +259,7 @@ def _emit(
         shards=[(name, stored) for kind in shards for name, stored in zip(names[kind], shards[kind])],
         ship_model=settings.ship_model and vectors is not None,
         cache_dir=settings.cache_dir if vectors is not None else None,
+        ranking=settings.ranking.as_dict(),
     )
     return sum(manifest["bytes"].values()) + sum(len(stored) for parts in shards.values() for stored in parts)
 

@@ -36,6 +36,7 @@ def write_index(
     shards: list[tuple[str, bytes]],
     ship_model: bool,
     cache_dir: Path | None = None,
+    ranking: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Write ``shards`` and ``files`` (kind → (name, stored bytes)), then the manifest naming ``files``.
 
@@ -67,6 +68,7 @@ def write_index(
         "model": model,
         "counts": counts,
         "hnsw": {"m": m, "ef_search": ef_search},
+        "ranking": ranking or {},
         "files": {kind: name for kind, (name, _) in files.items()},
         "bytes": {kind: len(data) for kind, (_, data) in files.items()},
     }

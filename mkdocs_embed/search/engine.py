@@ -5,16 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from ..embed import shared_encoder
 from ..errors import EmbedError
 from ..index_format import FormatError, has_vectors
-from .fusion import hybrid
+from .fusion import Ranking, hybrid, one_per_section
 from .hnsw import GraphSearch
 from .reader import LoadedIndex, load_index
 
 MODES = ("hybrid", "dense", "lexical")
-CANDIDATES = 50
-"""How many ids each list hands to the fusion (the widget uses the same number)."""
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,12 @@ class SearchEngine:
         self.graph = GraphSearch(index.graph, index.scales, index.vectors, int(index.manifest["hnsw"]["ef_search"]))
         self._spec = index.model_spec()
         self.lexical = index.lexical
+        try:
+            self.ranking = Ranking.from_dict(index.manifest.get("ranking"))
+        except EmbedError as e:
+            raise FormatError(f"manifest.json: {e}") from None
+        chunks = index.chunks["chunks"]
+        self._sections = list(zip(chunks["page"], map(tuple, chunks["path"])))
         if len(self.lexical.lengths) != int(index.manifest["counts"]["chunks"]):
             raise FormatError("the lexical index does not hold one entry per chunk; rebuild the site")
 
@@ -54,23 +60,26 @@ class SearchEngine:
             raise EmbedError("this site's index does not ship its model (model_url is set); dense search needs it")
         return shared_encoder(self._spec).embed_queries([query])[0]
 
-    def dense(self, query: str, k: int) -> list[tuple[int, float]]:
-        return self.graph.search(self.embed_query(query), k)
+    def dense(self, query: str, k: int, vector: np.ndarray | None = None) -> list[tuple[int, float]]:
+        return self.graph.search(self.embed_query(query) if vector is None else vector, k)
 
-    def search(self, query: str, k: int = 10, mode: str = "hybrid") -> list[Result]:
-        """The best ``k`` chunks for ``query``, ranked as the browser ranks them."""
+    def search(self, query: str, k: int = 10, mode: str = "hybrid", vector: np.ndarray | None = None) -> list[Result]:
+        """The best ``k`` sections for ``query`` (each its best chunk), ranked as the browser ranks them.
+
+        ``vector`` stands in for the query's embedding (the browser's own, in parity tests).
+        """
         if mode not in MODES:
             raise EmbedError(f"mode must be one of {', '.join(MODES)}")
+        n = max(self.ranking.candidates, k)
         if mode == "dense":
-            hits = self.dense(query, k)
+            hits = self.dense(query, n, vector)
         elif mode == "lexical" or not has_vectors(self.index.manifest):
-            hits = self.lexical.search(query, k)
+            hits = self.lexical.search(query, n)
         else:
-            dense = [i for i, _ in self.dense(query, CANDIDATES)]
-            lexical = [i for i, _ in self.lexical.search(query, CANDIDATES)]
             paths = self.index.chunks["chunks"]["path"]
-            hits = hybrid(query, dense, lexical, paths, self.lexical.analyzer)[:k]
-        return [self._result(i, score) for i, score in hits]
+            dense = self.dense(query, n, vector)
+            hits = hybrid(query, dense, self.lexical.search(query, n), paths, self.lexical.analyzer, self.ranking)
+        return [self._result(i, score) for i, score in one_per_section(hits, self._sections.__getitem__, k)]
 
     def _result(self, chunk_id: int, score: float) -> Result:
         chunks, pages = self.index.chunks["chunks"], self.index.chunks["pages"]

@@ -24,7 +24,7 @@ import {
   parseVectors,
 } from "./format";
 import { warmUpAnalyzer } from "./analyze";
-import { groupByPage, hybrid, type PageGroup } from "./fusion";
+import { groupByPage, hybrid, onePerSection, parseRanking, type PageGroup, type Ranking } from "./fusion";
 import { HnswIndex, type Hit } from "./hnsw";
 import { LexicalFormatError, LexicalIndex, type Scored } from "./lexical";
 
@@ -37,9 +37,6 @@ export type Fetch = (url: string, init?: RequestInit) => Promise<Response>;
  * is not queued behind the megabytes of the semantic half).
  */
 export type Priority = "high" | "low";
-
-/** How many ids each list hands to the fusion; the Python engine uses the same number. */
-export const CANDIDATES = 50;
 
 /** What a result shows of its chunk, from its page's fragment file. */
 export interface Section {
@@ -99,6 +96,7 @@ export class Engine {
 
   private constructor(
     readonly manifest: Manifest,
+    readonly ranking: Ranking,
     readonly pages: Pages,
     private readonly lexical: LexicalIndex,
     private readonly base: string,
@@ -121,6 +119,12 @@ export class Engine {
       throw new IndexError("manifest", "manifest.json is not valid JSON");
     }
     const manifest = parseManifest(json);
+    let ranking: Ranking;
+    try {
+      ranking = parseRanking((json as Record<string, unknown>).ranking);
+    } catch (err) {
+      throw new IndexError("manifest", `manifest.json: ${(err as Error).message}`);
+    }
     const files = Promise.all([loadFile(manifest, "pages", base, fetchImpl), loadFile(manifest, "lexical", base, fetchImpl)]);
     warmUpAnalyzer(); // while the two files download
     const [pages, head] = await files;
@@ -129,7 +133,7 @@ export class Engine {
     if (lexical.size !== manifest.counts.chunks) {
       throw new IndexError("corrupt", `${name} holds ${lexical.size} chunks, the manifest says ${manifest.counts.chunks}; rebuild the site`);
     }
-    return new Engine(manifest, parsePages(pages, manifest), lexical, base, fetchImpl);
+    return new Engine(manifest, ranking, parsePages(pages, manifest), lexical, base, fetchImpl);
   }
 
   /** False for a text-only index (no vectors, no graph, no model): BM25 is all it has. */
@@ -221,23 +225,35 @@ export class Engine {
   }
 
   /**
-   * The best `k` chunks in rank order: hybrid when a query vector is given and
-   * the graph is loaded, else BM25 alone. Hybrid is the Python engine's, step
-   * for step: each list's first CANDIDATES ids, dense first, fused with
-   * heading boosts (for which it loads the candidates' fragments).
+   * The best `k` sections in rank order, each its best chunk: hybrid when a
+   * query vector is given and the graph is loaded, else BM25 alone. Hybrid is
+   * the Python engine's, step for step: each list's first `candidates` chunks,
+   * fused with heading boosts (for which it loads the candidates' fragments),
+   * then one result per section.
    */
   async search(query: string, vector: ArrayLike<number> | null, k: number): Promise<Result[]> {
     await this.loadPostings(query);
+    const n = Math.max(this.ranking.candidates, k);
     let hits: Scored[];
     if (vector !== null && this.dense !== null) {
-      const dense = this.dense.search(vector, CANDIDATES).map((h) => h.id);
-      const lexical = this.bm25(query, CANDIDATES).map((h) => h.id);
-      await this.loadSections([...dense, ...lexical]);
-      hits = hybrid(query, dense, lexical, this.paths, this.lexical.analyzer).slice(0, k);
+      const dense = this.dense.search(vector, n);
+      const lexical = this.bm25(query, n);
+      await this.loadSections([...dense, ...lexical].map((h) => h.id));
+      hits = hybrid(query, dense, lexical, this.paths, this.lexical.analyzer, this.ranking);
     } else {
-      hits = this.bm25(query, k);
+      hits = this.bm25(query, n);
     }
-    return hits.map((h, rank) => this.result(h, rank));
+    return onePerSection(hits, (id) => this.sectionKey(id), k).map((h, rank) => this.result(h, rank));
+  }
+
+  /**
+   * A chunk's section: its page and heading path. A chunk whose page's
+   * fragment is not loaded yet stands for itself (BM25 results are shown
+   * before the fragments arrive; once they are here, the keys are Python's).
+   */
+  private sectionKey(id: number): string {
+    const path = this.paths[id];
+    return path === undefined ? `#${id}` : `${this.pageOf[id]}\n${path.join("\n")}`;
   }
 
   /** The results again, with every section that is loaded by now. */
