@@ -13,7 +13,8 @@ headings with text that some result URL carries.
 
 Families:
   rrf        weighted reciprocal-rank fusion, w/(60+rank_lex) + (2-w)/(60+rank_dense)
-  convex     (1-w)·cos/cos_best + w·bm25/bm25_best (+ own-heading boost), the shipped rule
+  convex     per section, (1-w)·cos/cos_best + w·bm25/bm25_best (+ own-heading boost), every candidate
+             scored by both halves: the shipped rule
   rerank     BM25's first 20 re-ordered by the convex score, dense-only results after them
   adaptive   convex with w moved by how peaked each list is (top-1 over top-10 gap)
 """
@@ -32,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 from mkdocs_embed.evaluate import load_cases, ranks, score_ranking  # noqa: E402
 from mkdocs_embed.search.engine import SearchEngine  # noqa: E402
 from mkdocs_embed.search.fusion import Ranking, hybrid, one_per_section  # noqa: E402
+from mkdocs_embed.search.lexical import top_k  # noqa: E402
 
 Hits = list[tuple[int, float]]
 
@@ -42,6 +44,10 @@ class Query:
     relevant: tuple[str, ...]
     dense: Hits
     lexical: Hits
+    cosine: Hits
+    """Every candidate's cosine: ``dense``, then the lexical candidates' exact scores."""
+    bm25: Hits
+    """Every candidate's BM25 score where it has one: ``lexical``, then the dense candidates'."""
 
 
 Rule = Callable[[Query, SearchEngine], Hits]
@@ -61,18 +67,19 @@ def rrf(w: float) -> Rule:
 
 def convex(w: float, heading: float) -> Rule:
     def rank(q: Query, engine: SearchEngine) -> Hits:
-        paths = engine.index.chunks["chunks"]["path"]
-        return hybrid(q.text, q.dense, q.lexical, paths, engine.lexical.analyzer, Ranking(w, heading))
+        chunks = engine.index.chunks["chunks"]
+        section = list(zip(chunks["page"], map(tuple, chunks["path"])))
+        analyzer, ranking = engine.lexical.analyzer, Ranking(w, heading)
+        return hybrid(q.text, q.cosine, q.bm25, chunks["path"], section.__getitem__, analyzer, ranking)
 
     return rank
 
 
 def rerank(n: int, w: float, heading: float) -> Rule:
     def rank(q: Query, engine: SearchEngine) -> Hits:
-        fused = dict(convex(w, heading)(q, engine))
-        top = sorted((i for i, _ in q.lexical[:n]), key=lambda i: (-fused[i], i))
-        rest = [i for i, _ in q.dense if i not in set(top)]
-        return [(i, fused[i]) for i in [*top, *rest]]
+        fused = convex(w, heading)(q, engine)
+        first = {i for i, _ in q.lexical[:n]}
+        return [h for h in fused if h[0] in first] + [h for h in fused if h[0] not in first]
 
     return rank
 
@@ -111,10 +118,7 @@ def measure(queries_path: Path, site: Path) -> None:
     href = [f"{urls[p]}#{a}" if a else urls[p] for p, a in zip(chunks["page"], chunks["anchor"])]
     section = list(zip(chunks["page"], map(tuple, chunks["path"])))
     n = engine.ranking.candidates
-    queries = [
-        Query(c.query, c.relevant, engine.dense(c.query, n), engine.lexical.search(c.query, n))
-        for c in load_cases(queries_path)
-    ]
+    queries = [candidates(engine, c.query, c.relevant, n) for c in load_cases(queries_path)]
     print(f"\n{queries_path.name} on {site}: {len(queries)} queries, {len(href)} chunks")
     print(f"{'':<34}{'nDCG':>7}{'hit@1':>7}{'hit@3':>7}{'hit@10':>7}{'MRR':>7}")
     distinct: list[int] = []
@@ -133,6 +137,17 @@ def measure(queries_path: Path, site: Path) -> None:
         print(f"{name:<34}" + "".join(f"{m:>7.3f}" for m in means))
     print(f"distinct sections among the 10 hybrid results: median {statistics.median(distinct):.0f}, min {min(distinct)}")
     print(f"headings with text that a result can land on: {_reachable(site, set(href)):.1%}")
+
+
+def candidates(engine: SearchEngine, text: str, relevant: tuple[str, ...], n: int) -> Query:
+    """The lists and complete scores the engine fuses (``SearchEngine._hybrid``)."""
+    vector = engine.embed_query(text)
+    dense = engine.graph.search(vector, n)
+    scores = engine.lexical.scores(text)
+    lexical = top_k(scores, n)
+    cosine = dense + engine.graph.scores(vector, [i for i, _ in lexical if i not in {j for j, _ in dense}])
+    bm25 = lexical + [(i, scores[i]) for i, _ in dense if i in scores and i not in {j for j, _ in lexical}]
+    return Query(text, relevant, dense, lexical, cosine, bm25)
 
 
 def _reachable(site: Path, hrefs: set[str]) -> float:

@@ -7,14 +7,23 @@ import { fixture, fixtureBytes } from "./fixtures";
 const analyzer = () => LexicalIndex.fromHead(fixtureBytes("lexical", "lexical.bin")).analyzer;
 const scored = (pairs: number[][]): Scored[] => pairs.map(([id, score]) => ({ id, score }));
 
-test("scores are weighted shares of each list's best; ties go to the lower id", () => {
-  const fused = new Map(fuse(scored([[1, 0.8], [2, 0.4]]), scored([[2, 10], [3, 5]]), 0.3).map((h) => [h.id, h.score]));
+const alone = (id: number) => String(id);
+
+test("scores are weighted shares of each half's best; ties go to the lower id", () => {
+  const fused = new Map(fuse(scored([[1, 0.8], [2, 0.4]]), scored([[2, 10], [3, 5]]), alone, 0.3).map((h) => [h.id, h.score]));
   assert.equal(fused.get(1), 0.7 * (0.8 / 0.8));
   assert.equal(fused.get(2), 0.7 * (0.4 / 0.8) + 0.3 * (10 / 10));
   assert.equal(fused.get(3), 0.3 * (5 / 10));
-  assert.deepEqual(fuse(scored([[7, 0.5], [5, 0.5]]), [], 0.3).map((h) => h.id), [5, 7]);
-  assert.deepEqual(fuse(scored([[1, -0.2]]), scored([[1, 3]]), 0.3), [{ id: 1, score: 0.3 }], "a list without a positive best adds nothing");
-  assert.deepEqual(fuse([], [], 0.3), []);
+  assert.deepEqual(fuse(scored([[7, 0.5], [5, 0.5]]), [], alone, 0.3).map((h) => h.id), [5, 7]);
+  assert.deepEqual(fuse(scored([[1, -0.2]]), scored([[1, 3]]), alone, 0.3), [{ id: 1, score: 0.3 }], "a half without a positive best adds nothing");
+  assert.deepEqual(fuse([], [], alone, 0.3), []);
+});
+
+test("a section takes each half's best chunk and is shown by its best member", () => {
+  const section = (id: number) => (id === 3 ? "t" : "s");
+  const fused = fuse(scored([[1, 0.9], [3, 0.8], [2, 0.2]]), scored([[2, 4], [3, 3]]), section, 0.5);
+  assert.deepEqual(fused, [{ id: 2, score: 0.5 * (0.9 / 0.9) + 0.5 * (4 / 4) }, { id: 3, score: 0.5 * (0.8 / 0.9) + 0.5 * (3 / 4) }]);
+  assert.equal(fuse(scored([[1, 0.9], [2, 0.2]]), scored([[2, 4]]), section, 0.1)[0].id, 1, "the member that scores best");
 });
 
 test("heading boosts are the share of query terms in the own heading", () => {
@@ -41,13 +50,12 @@ test("ranking knobs: defaults when absent, Python's checks otherwise", () => {
   }
 });
 
-test("hybrid and one result per section equal Python's ids and scores, bit for bit, on the fixture", () => {
+test("hybrid fusion per section equals Python's ids and scores, bit for bit, on the fixture", () => {
   const a = analyzer();
   const paths: string[][] = JSON.parse(fixture("lexical", "chunks.json")).map((c: { path: string[] }) => c.path);
   for (const c of JSON.parse(fixture("lexical", "fusion.json"))) {
-    const fused = hybrid(c.query, scored(c.dense), scored(c.lexical), paths, a, c.ranking as Ranking);
+    const fused = hybrid(c.query, scored(c.dense), scored(c.lexical), paths, (id) => paths[id].join("\n"), a, c.ranking as Ranking);
     assert.deepEqual(fused.map((h) => [h.id, h.score]), c.fused, c.query);
-    assert.deepEqual(onePerSection(fused, (id) => paths[id].join("\n"), 10).map((h) => h.id), c.sections, c.query);
   }
 });
 

@@ -12,6 +12,7 @@ from ..errors import EmbedError
 from ..index_format import FormatError, has_vectors
 from .fusion import Ranking, hybrid, one_per_section
 from .hnsw import GraphSearch
+from .lexical import top_k
 from .reader import LoadedIndex, load_index
 
 MODES = ("hybrid", "dense", "lexical")
@@ -76,10 +77,22 @@ class SearchEngine:
         elif mode == "lexical" or not has_vectors(self.index.manifest):
             hits = self.lexical.search(query, n)
         else:
-            paths = self.index.chunks["chunks"]["path"]
-            dense = self.dense(query, n, vector)
-            hits = hybrid(query, dense, self.lexical.search(query, n), paths, self.lexical.analyzer, self.ranking)
+            return [self._result(i, score) for i, score in self._hybrid(query, n, vector)[:k]]
         return [self._result(i, score) for i, score in one_per_section(hits, self._sections.__getitem__, k)]
+
+    def _hybrid(self, query: str, n: int, vector: np.ndarray | None) -> list[tuple[int, float]]:
+        """Each list's first ``n`` chunks are the candidates; every candidate gets its cosine, and
+        its BM25 score where it has one, so that the fusion never misses half of a score."""
+        vector = self.embed_query(query) if vector is None else vector
+        dense = self.graph.search(vector, n)
+        bm25 = self.lexical.scores(query)
+        lexical = top_k(bm25, n)
+        seen = {i for i, _ in dense}
+        dense += self.graph.scores(vector, [i for i, _ in lexical if i not in seen])
+        seen = {i for i, _ in lexical}
+        lexical += [(i, bm25[i]) for i, _ in dense if i not in seen and i in bm25]
+        paths = self.index.chunks["chunks"]["path"]
+        return hybrid(query, dense, lexical, paths, self._sections.__getitem__, self.lexical.analyzer, self.ranking)
 
     def _result(self, chunk_id: int, score: float) -> Result:
         chunks, pages = self.index.chunks["chunks"], self.index.chunks["pages"]

@@ -54,43 +54,47 @@ class Ranking:
 def fuse(
     dense: Hits,
     lexical: Hits,
+    section_of: Callable[[int], Hashable],
     lexical_weight: float,
-    boosts: Mapping[int, float] | None = None,
+    boost_of: Callable[[int], float] | None = None,
 ) -> list[tuple[int, float]]:
-    """Convex combination of the two lists' scores, each divided by its list's best, plus a boost.
+    """One result per section: the convex combination of its best cosine and its best BM25 score,
+    each over the best of all candidates, plus its boost.
 
-    ``dense`` and ``lexical`` are (id, score) in rank order. An id missing from a
-    list gets nothing from it; a list whose best score is not positive gives
-    nothing. Returns every id of either list as (id, score), score descending,
-    id ascending.
+    ``dense`` holds (id, cosine) and ``lexical`` (id, BM25) of the candidates; the candidates are
+    ``dense``'s ids, then ``lexical``'s others. A section is the candidates that ``section_of``
+    maps to one key; it is represented by its member with the best combined score (ties: the lower
+    id). A half whose best score is not positive adds nothing. Returns (representative, score),
+    score descending, id ascending.
     """
-    dense_score = _normalised(dense)
-    lexical_score = _normalised(lexical)
+    cosine, bm25 = dict(reversed(dense)), dict(reversed(lexical))  # a repeated id keeps its first score
     w = lexical_weight
-    fused = []
-    for d in dict.fromkeys([i for i, _ in dense] + [i for i, _ in lexical]):
+    d_best = max(cosine.values(), default=0.0)
+    l_best = max(bm25.values(), default=0.0)
+
+    def combined(d: float | None, l: float | None) -> float:
         score = 0.0
-        if d in dense_score:
-            score += (1 - w) * dense_score[d]
-        if d in lexical_score:
-            score += w * lexical_score[d]
-        boost = boosts.get(d, 0.0) if boosts else 0.0
+        if d is not None and d_best > 0:
+            score += (1 - w) * (d / d_best)
+        if l is not None and l_best > 0:
+            score += w * (l / l_best)
+        return score
+
+    sections: dict[Hashable, list[int]] = {}
+    for i in dict.fromkeys([i for i, _ in dense] + [i for i, _ in lexical]):
+        sections.setdefault(section_of(i), []).append(i)
+    fused = []
+    for members in sections.values():
+        d = max((cosine[i] for i in members if i in cosine), default=None)
+        l = max((bm25[i] for i in members if i in bm25), default=None)
+        score = combined(d, l)
+        boost = boost_of(members[0]) if boost_of else 0.0
         if boost:
             score += boost
-        fused.append((d, score))
+        best = min(members, key=lambda i: (-combined(cosine.get(i), bm25.get(i)), i))
+        fused.append((best, score))
     fused.sort(key=lambda item: (-item[1], item[0]))
     return fused
-
-
-def _normalised(hits: Hits) -> dict[int, float]:
-    """Each id's score over the list's first (best) score; a repeated id keeps its first score."""
-    if not hits or not hits[0][1] > 0:
-        return {}
-    top = hits[0][1]
-    out: dict[int, float] = {}
-    for d, s in hits:
-        out.setdefault(d, s / top)
-    return out
 
 
 def heading_boost(query_terms: Sequence[str], path: Sequence[str], analyzer: Analyzer, weight: float) -> float:
@@ -106,14 +110,16 @@ def hybrid(
     dense: Hits,
     lexical: Hits,
     paths: Sequence[Sequence[str]],
+    section_of: Callable[[int], Hashable],
     analyzer: Analyzer,
     ranking: Ranking,
 ) -> list[tuple[int, float]]:
-    """``fuse`` with heading boosts for every candidate; ``paths[id]`` is a chunk's heading path."""
+    """``fuse`` with heading boosts; ``paths[id]`` is a chunk's heading path."""
     terms = analyzer.query_terms(query)
-    ids = dict.fromkeys([i for i, _ in dense] + [i for i, _ in lexical])
-    boosts = {d: heading_boost(terms, paths[d], analyzer, ranking.heading_weight) for d in ids}
-    return fuse(dense, lexical, ranking.lexical_weight, boosts)
+    return fuse(
+        dense, lexical, section_of, ranking.lexical_weight,
+        lambda i: heading_boost(terms, paths[i], analyzer, ranking.heading_weight),
+    )
 
 
 def one_per_section(hits: Hits, section_of: Callable[[int], Hashable], k: int) -> list[tuple[int, float]]:

@@ -26,7 +26,7 @@ import {
 import { warmUpAnalyzer } from "./analyze";
 import { groupByPage, hybrid, onePerSection, parseRanking, type PageGroup, type Ranking } from "./fusion";
 import { HnswIndex, type Hit } from "./hnsw";
-import { LexicalFormatError, LexicalIndex, type Scored } from "./lexical";
+import { LexicalFormatError, LexicalIndex, topK, type Scored } from "./lexical";
 
 export type Fetch = (url: string, init?: RequestInit) => Promise<Response>;
 
@@ -236,14 +236,30 @@ export class Engine {
     const n = Math.max(this.ranking.candidates, k);
     let hits: Scored[];
     if (vector !== null && this.dense !== null) {
-      const dense = this.dense.search(vector, n);
-      const lexical = this.bm25(query, n);
-      await this.loadSections([...dense, ...lexical].map((h) => h.id));
-      hits = hybrid(query, dense, lexical, this.paths, this.lexical.analyzer, this.ranking);
+      hits = await this.hybrid(query, vector, n, this.dense);
     } else {
       hits = this.bm25(query, n);
     }
     return onePerSection(hits, (id) => this.sectionKey(id), k).map((h, rank) => this.result(h, rank));
+  }
+
+  /**
+   * Each list's first `n` chunks are the candidates; every candidate gets its
+   * cosine, and its BM25 score where it has one (Python's `_hybrid`).
+   */
+  private async hybrid(query: string, vector: ArrayLike<number>, n: number, dense: HnswIndex): Promise<Scored[]> {
+    const nearest = dense.search(vector, n);
+    const all = asIndexError("a postings file", () => this.lexical.scores(query));
+    const lexical = topK(all, n);
+    const inDense = new Set(nearest.map((h) => h.id));
+    const cosine = [...nearest, ...dense.scores(vector, lexical.filter((h) => !inDense.has(h.id)).map((h) => h.id))];
+    const bm25Of = new Map<number, number>();
+    all.ids.forEach((id, i) => bm25Of.set(id, all.scores[i]));
+    const inLexical = new Set(lexical.map((h) => h.id));
+    const bm25 = [...lexical];
+    for (const h of nearest) if (!inLexical.has(h.id) && bm25Of.has(h.id)) bm25.push({ id: h.id, score: bm25Of.get(h.id)! });
+    await this.loadSections(cosine.map((h) => h.id));
+    return hybrid(query, cosine, bm25, this.paths, (id) => this.sectionKey(id), this.lexical.analyzer, this.ranking);
   }
 
   /**

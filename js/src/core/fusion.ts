@@ -34,38 +34,68 @@ export function parseRanking(raw: unknown): Ranking {
   return r;
 }
 
-/** Each id's score over the list's first (best) score; empty when that is not positive. */
-function normalised(hits: readonly Scored[]): Map<number, number> {
+/** id → score, a repeated id keeping its first score. */
+function firstScores(hits: readonly Scored[]): Map<number, number> {
   const out = new Map<number, number>();
-  if (hits.length === 0 || !(hits[0].score > 0)) return out;
-  const top = hits[0].score;
-  for (const h of hits) if (!out.has(h.id)) out.set(h.id, h.score / top);
+  for (const h of hits) if (!out.has(h.id)) out.set(h.id, h.score);
   return out;
 }
 
 /**
- * Convex combination of the two lists' scores, each divided by its list's
- * best, plus a boost; every id of either list, score desc, id asc.
+ * One result per section: the convex combination of its best cosine and its
+ * best BM25 score, each over the best of all candidates, plus its boost.
+ * `dense` holds (id, cosine) and `lexical` (id, BM25) of the candidates; the
+ * candidates are `dense`'s ids, then `lexical`'s others. A section is
+ * represented by its member with the best combined score (ties: the lower
+ * id). Score desc, id asc; mirrors Python's `fuse` operation for operation.
  */
 export function fuse(
   dense: readonly Scored[],
   lexical: readonly Scored[],
+  sectionOf: (id: number) => string,
   lexicalWeight: number,
-  boosts?: ReadonlyMap<number, number>,
+  boostOf?: (id: number) => number,
 ): Scored[] {
-  const denseScore = normalised(dense);
-  const lexicalScore = normalised(lexical);
+  const cosine = firstScores(dense);
+  const bm25 = firstScores(lexical);
   const w = lexicalWeight;
-  const fused: Scored[] = [];
-  for (const id of new Set([...dense.map((h) => h.id), ...lexical.map((h) => h.id)])) {
+  let dBest = 0;
+  for (const v of cosine.values()) dBest = Math.max(dBest, v);
+  let lBest = 0;
+  for (const v of bm25.values()) lBest = Math.max(lBest, v);
+  const combined = (d: number | undefined, l: number | undefined): number => {
     let score = 0;
-    const d = denseScore.get(id);
-    if (d !== undefined) score += (1 - w) * d;
-    const l = lexicalScore.get(id);
-    if (l !== undefined) score += w * l;
-    const boost = boosts?.get(id) ?? 0;
+    if (d !== undefined && dBest > 0) score += (1 - w) * (d / dBest);
+    if (l !== undefined && lBest > 0) score += w * (l / lBest);
+    return score;
+  };
+  const sections = new Map<string, number[]>();
+  for (const id of new Set([...dense.map((h) => h.id), ...lexical.map((h) => h.id)])) {
+    const key = sectionOf(id);
+    const members = sections.get(key);
+    if (members === undefined) sections.set(key, [id]);
+    else members.push(id);
+  }
+  const fused: Scored[] = [];
+  for (const members of sections.values()) {
+    let d: number | undefined;
+    let l: number | undefined;
+    for (const i of members) {
+      const c = cosine.get(i);
+      if (c !== undefined && (d === undefined || c > d)) d = c;
+      const b = bm25.get(i);
+      if (b !== undefined && (l === undefined || b > l)) l = b;
+    }
+    let score = combined(d, l);
+    const boost = boostOf?.(members[0]) ?? 0;
     if (boost) score += boost;
-    fused.push({ id, score });
+    let best = members[0];
+    let bestScore = combined(cosine.get(best), bm25.get(best));
+    for (const i of members.slice(1)) {
+      const c = combined(cosine.get(i), bm25.get(i));
+      if (c > bestScore || (c === bestScore && i < best)) [best, bestScore] = [i, c];
+    }
+    fused.push({ id: best, score });
   }
   return fused.sort((a, b) => b.score - a.score || a.id - b.id);
 }
@@ -77,21 +107,18 @@ export function headingBoost(queryTerms: readonly string[], path: readonly strin
   return (weight * queryTerms.filter((t) => own.has(t)).length) / queryTerms.length;
 }
 
-/** `fuse` with heading boosts for every candidate; `paths[id]` is a chunk's heading path. */
+/** `fuse` with heading boosts; `paths[id]` is a chunk's heading path. */
 export function hybrid(
   query: string,
   dense: readonly Scored[],
   lexical: readonly Scored[],
   paths: readonly (readonly string[])[],
+  sectionOf: (id: number) => string,
   analyzer: Analyzer,
   ranking: Ranking,
 ): Scored[] {
   const terms = analyzer.queryTerms(query);
-  const boosts = new Map<number, number>();
-  for (const id of new Set([...dense.map((h) => h.id), ...lexical.map((h) => h.id)])) {
-    boosts.set(id, headingBoost(terms, paths[id], analyzer, ranking.heading_weight));
-  }
-  return fuse(dense, lexical, ranking.lexical_weight, boosts);
+  return fuse(dense, lexical, sectionOf, ranking.lexical_weight, (id) => headingBoost(terms, paths[id], analyzer, ranking.heading_weight));
 }
 
 /** The first `k` hits whose section no earlier hit had: a section split into several chunks is one result, its best chunk. */
