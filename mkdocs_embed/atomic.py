@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import fcntl
 import os
 import secrets
 import shutil
 import tempfile
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
+
+import filelock
 
 from .errors import EmbedError
 from .log import log
@@ -80,12 +80,12 @@ def _replace_with(path: Path, fill: Callable[[BinaryIO], object], sync: bool = T
     except OSError as exc:
         raise EmbedError(_describe_os_error(exc, path)) from exc
     try:
-        os.fchmod(fd, _MODE)
         with os.fdopen(fd, "wb") as fh:
             fill(fh)
             fh.flush()
             if sync:
                 os.fsync(fh.fileno())
+        os.chmod(tmp, _MODE)  # by name: os.fchmod is POSIX-only before Python 3.13
         os.replace(tmp, path)
     except BaseException as exc:
         with contextlib.suppress(OSError):
@@ -107,27 +107,26 @@ def _describe_os_error(exc: OSError, path: Path) -> str:
 
 @contextlib.contextmanager
 def locked(folder: Path, wait_s: float = 600.0) -> Iterator[None]:
-    """Hold an exclusive lock on ``folder`` so that two builds never share a cache."""
+    """Hold an exclusive lock on ``folder`` so that two builds never share a cache.
+
+    filelock takes an OS lock (flock, or msvcrt on Windows) that dies with its process.
+    """
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        fh = open(folder / ".lock", "a+b")
+    except OSError as exc:
+        raise EmbedError(_describe_os_error(exc, folder)) from exc
+    lock = filelock.FileLock(folder / ".lock")
+    try:
+        try:
+            lock.acquire(timeout=0)
+        except filelock.Timeout:
+            log.info("embed: waiting for another build that uses %s", folder)
+            lock.acquire(timeout=wait_s)
+    except filelock.Timeout:
+        raise EmbedError(f"another build has held {folder} for {wait_s:.0f} s; giving up") from None
     except OSError as exc:
         raise EmbedError(_describe_os_error(exc, folder / ".lock")) from exc
-    with fh:
-        deadline = time.monotonic() + wait_s
-        told = False
-        while True:
-            try:
-                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if not told:
-                    log.info("embed: waiting for another build that uses %s", folder)
-                    told = True
-                if time.monotonic() > deadline:
-                    raise EmbedError(f"another build has held {folder} for {wait_s:.0f} s; giving up") from None
-                time.sleep(0.2)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+    try:
+        yield
+    finally:
+        lock.release()

@@ -7,14 +7,47 @@ from pathlib import Path
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
+from .emit.strings import ENGLISH, unknown_keys
 from .errors import EmbedError
 from .search.fusion import Ranking
-from .settings import BuildSettings, ChunkSettings, ModelSettings
+from .settings import BuildSettings, ChunkSettings, ModelSettings, RemoteSettings
+
+
+class BackendConfig(base.Config):
+    """``backend:``, an OpenAI-compatible embedding server (documented in example-site/docs/guides/remote-backend.md)."""
+
+    url = c.Type(str)
+    model = c.Type(str)
+    api_key_env = c.Optional(c.Type(str))
+    batch_size = c.Type(int, default=64)
+    concurrency = c.Type(int, default=4)
+    timeout = c.Type((int, float), default=60)
+
+    def validate(self):
+        failed, warnings = super().validate()
+        if not failed:
+            if not self.url.startswith(("http://", "https://")):
+                failed.append(("url", base.ValidationError(f"must be an http:// or https:// URL, not {self.url!r}")))
+            for name in ("batch_size", "concurrency", "timeout"):
+                if self[name] <= 0:
+                    failed.append((name, base.ValidationError(f"must be more than 0, not {self[name]}")))
+        return failed, warnings
+
+    def settings(self) -> RemoteSettings:
+        return RemoteSettings(self.url, self.model, self.api_key_env, self.batch_size, self.concurrency,
+                              float(self.timeout))
+
+
+def _without_default(option: c.SubConfig) -> c.SubConfig:
+    """MkDocs 1.6's Optional refuses SubConfig's ``{}`` default; a section left out then means None."""
+    option.default = None
+    return option
 
 
 class EmbedConfig(base.Config):
     """Options of ``- embed`` (documented in example-site/docs/configuration.md)."""
 
+    enabled = c.Type(bool, default=True)
     model = c.Type(str, default="default")
     pooling = c.Optional(c.Choice(("mean", "cls")))
     normalize = c.Optional(c.Type(bool))
@@ -30,7 +63,8 @@ class EmbedConfig(base.Config):
     provider = c.Choice(("cpu", "cuda"), default="cpu")
     optimize = c.Type(bool, default=True)
     widget = c.Type(bool, default=True)
-    placeholder = c.Type(str, default="Search the docs")
+    placeholder = c.Optional(c.Type(str))
+    strings = c.Type(dict, default={})
     shortcut = c.Type(str, default="/")
     runtime_url = c.Optional(c.Type(str))
     model_url = c.Optional(c.Type(str))
@@ -39,20 +73,44 @@ class EmbedConfig(base.Config):
     price_per_million = c.Type((int, float), default=0.02)
     language = c.Type(str, default="english")
     ranking = c.Type(dict, default={})
+    backend = c.Optional(_without_default(c.SubConfig(BackendConfig)))
 
     def validate(self):
         failed, warnings = super().validate()
+        # MkDocs only warns about an unknown option; a typo such as `modle:` would then build with the default.
+        for name, message in warnings:
+            if message.startswith("Unrecognised configuration name"):
+                failed.append((name, base.ValidationError(f"unknown option; the options are {', '.join(sorted(self._schema_keys))}")))
+        warnings = [(name, message) for name, message in warnings if not message.startswith("Unrecognised")]
         if not failed:
-            for name in ("max_tokens", "overlap_tokens", "min_tokens", "excerpt_chars", "threads"):
-                if self[name] < 0:
-                    failed.append((name, base.ValidationError(f"must be 0 or more, not {self[name]}")))
-            if self.max_tokens < 32:
-                failed.append(("max_tokens", base.ValidationError("must be at least 32")))
-            try:
-                Ranking.from_dict(self.ranking)
-            except EmbedError as e:
-                failed.append(("ranking", base.ValidationError(str(e))))
+            failed.extend((name, base.ValidationError(message)) for name, message in self._check_values())
         return failed, warnings
+
+    def _check_values(self) -> list[tuple[str, str]]:
+        """The limits configuration.md gives, beyond each option's type."""
+        problems = [(name, f"must be 0 or more, not {self[name]}")
+                    for name in ("max_tokens", "overlap_tokens", "min_tokens", "excerpt_chars", "threads", "price_per_million")
+                    if self[name] < 0]
+        if self.max_tokens < 32:
+            problems.append(("max_tokens", f"must be at least 32, not {self.max_tokens}"))
+        if self.overlap_tokens >= self.max_tokens:
+            problems.append(("overlap_tokens", f"must be smaller than max_tokens ({self.max_tokens}), not {self.overlap_tokens}"))
+        if len(self.shortcut) != 1 or self.shortcut.isspace():
+            problems.append(("shortcut", f"must be a single character key such as '/' or 's', not {self.shortcut!r}"))
+        if unknown_keys(self.strings):
+            problems.append(("strings", f"unknown key {', '.join(map(repr, unknown_keys(self.strings)))}; "
+                                        f"the widget's strings are {', '.join(ENGLISH)}"))
+        elif not all(isinstance(v, str) for v in self.strings.values()):
+            problems.append(("strings", "each value must be a string"))
+        if not self.cache_dir.strip():
+            problems.append(("cache_dir", "must not be empty"))
+        if self.previous_deploy is not None and not self.previous_deploy.startswith(("http://", "https://")):
+            problems.append(("previous_deploy", f"must be an http:// or https:// address, not {self.previous_deploy!r}"))
+        try:
+            Ranking.from_dict(self.ranking)
+        except EmbedError as e:
+            problems.append(("ranking", str(e)))
+        return problems
 
     def build_settings(self, site_dir: str, config_file: str, serving: bool = False) -> BuildSettings:
         """Core settings for one build; relative paths are taken from mkdocs.yml's folder."""
@@ -75,10 +133,11 @@ class EmbedConfig(base.Config):
                 optimize=self.optimize,
             ),
             exclude=tuple(self.exclude),
-            ship_model=self.model_url is None,
+            ship_model=self.widget and self.model_url is None,
             previous_deploy=self.previous_deploy,
             price_per_million=float(self.price_per_million),
             language=self.language,
             ranking=Ranking.from_dict(self.ranking),
             serving=serving,
+            backend=self.backend.settings() if self.backend else None,
         )

@@ -1,7 +1,7 @@
 """Where the index lives in a built site, for the modules that must not import numpy.
 
-:mod:`.index_format` re-exports these; the plugin and the page collector
-import them from here, so that a rebuild with nothing to do (see
+The plugin and the page collector import them from here, not from
+:mod:`.format`, so that a rebuild with nothing to do (see
 :mod:`.last_build`) never loads numpy and zstandard.
 """
 

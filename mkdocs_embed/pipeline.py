@@ -15,44 +15,40 @@ import json
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .atomic import locked, write_atomic
 from .chunk import Chunk, TokenCounter, chunk_page
-from .collect.pages import Page, collect_pages, page_content
-from .embed import shared_encoder
+from .collect.pages import Page, collect_pages
+from .embed import Encoder, shared_encoder
 from .embed.optimize import BuildModel, build_model
 from .emit.assets import write_index
 from .errors import EmbedError
 from .index import hnsw
 from .index.lexical import build_lexical
 from .index.quantize import quantize
-from .index.lexical_file import LexicalBuild
-from .index_format import (
-    compress,
-    content_hash,
-    encode_fragment,
-    encode_graph,
-    encode_keys,
-    encode_pages,
-    encode_vectors,
-    excerpt,
-    fragment_name,
-    hashed_name,
-)
+from .format.base import compress, content_hash
+from .format.graph import encode_graph
+from .format.lexical import POSTINGS, LexicalBuild
+from .format.manifest import NAMED_KINDS
+from .format.pages import FRAGMENTS, encode_fragment, encode_pages, excerpt
+from .format.vectors import encode_keys, encode_vectors
 from .log import log
-from .memo import RebuildMemo
 from .model import ModelSpec, resolve_model
 from .progress import progress_bar
 from .report import BuildReport
 from .settings import BuildSettings, ChunkSettings
 from .store import BuildManifest, VectorCache, chunk_key
-from .store.chunks import load_chunks, save_chunks
+from .store.chunks import chunk_pages
+from .user_cache import user_cache_dir
+
+if TYPE_CHECKING:
+    from .embed.remote import RemoteEncoder
 
 CHECKPOINT_S = 10.0
 """Seconds of embedding between cache checkpoints: the most a killed build loses."""
-CHUNKS_FILE = "chunks.json"
 SERVE_ZSTD_LEVEL = 3
 """zstd level on `mkdocs serve` reloads: a fraction of level 19's time, for files never deployed."""
 
@@ -71,9 +67,9 @@ def build_index(settings: BuildSettings, embed: bool = True) -> BuildReport:
     pages = collect_pages(settings.site_dir, settings.exclude)
     chunks = _chunk_pages(pages, chunk_settings, spec, tokens, report, settings.cache_dir if embed else None)
     chunk_fp = chunk_settings.fingerprint()
-    optimize = embed and settings.model.optimize and settings.model.provider == "cpu"
-    model = build_model(spec, settings.cache_dir, optimize)
-    keys = [chunk_key(model.key_fingerprint, chunk_fp, c.embed_text) for c in chunks]
+    optimize = embed and settings.model.optimize and settings.model.provider == "cpu" and settings.backend is None
+    model = build_model(spec, user_cache_dir(), optimize)
+    keys = [chunk_key(_key_fingerprint(spec, settings, model), chunk_fp, c.embed_text) for c in chunks]
     if not embed:
         report.chunks, report.text_only = len(chunks), True
         report.index_bytes = _emit(settings, spec, chunks, keys, None)
@@ -112,40 +108,13 @@ def _effective_chunk_settings(chunk: ChunkSettings, spec: ModelSpec, tokens: Tok
     return dataclasses.replace(chunk, max_tokens=budget, overlap_tokens=min(chunk.overlap_tokens, budget // 4))
 
 
-_CHUNKED: RebuildMemo[bytes, list[Chunk]] = RebuildMemo()
-
-
 def _chunk_pages(
     pages: Sequence[Page], settings: ChunkSettings, spec: ModelSpec, tokens: TokenCounter, report: BuildReport,
     cache_dir: Path | None,
 ) -> list[Chunk]:
-    """Every page's chunks, from this process's last build or ``cache_dir`` where the page is unchanged."""
-    if cache_dir is not None:
-        _CHUNKED.seed(load_chunks(cache_dir / CHUNKS_FILE))
-    chunks: list[Chunk] = []
+    """Every page's chunks, from this process's last build or ``cache_dir`` where the page's content is unchanged."""
     salt = f"{spec.fingerprint}\0{settings.fingerprint()}\0".encode()
-    fresh = 0
-
-    def cut(page: Page) -> list[Chunk]:
-        nonlocal fresh
-        fresh += 1
-        return chunk_page(page, settings, tokens)
-
-    for page in pages:
-        content = page_content(page.html.encode("utf-8", "surrogatepass"))
-        memo = hashlib.sha256(salt + page.url.encode() + b"\0" + content).digest()
-        try:
-            chunks.extend(_CHUNKED.get(memo, lambda page=page: cut(page)))
-        except EmbedError:  # the tokenizer cannot be read: no page could be chunked
-            raise
-        except Exception as exc:  # one broken page must not stop the build
-            log.warning("embed: skipping %s: %s", page.path, exc)
-            report.skipped_pages += 1
-    kept = _CHUNKED.end_build()
-    if cache_dir is not None and (fresh or not (cache_dir / CHUNKS_FILE).exists()):
-        save_chunks(cache_dir / CHUNKS_FILE, kept)
-    report.pages = len(pages) - report.skipped_pages
-    return chunks
+    return chunk_pages(pages, salt, lambda page, text: chunk_page(page, settings, tokens, text), report, cache_dir)
 
 
 def _explain_invalidation(previous: BuildManifest | None, spec: ModelSpec, chunk_fp: str) -> None:
@@ -181,20 +150,45 @@ def _embed_missing(
     if not todo:
         return
     started = time.perf_counter()
-    encoder = shared_encoder(spec, settings.model.threads, settings.model.provider, model.onnx_path)
+    encoder = _passage_encoder(spec, settings, model)
     todo_keys, texts = list(todo), list(todo.values())
     last_checkpoint = time.perf_counter()
-    with progress_bar(len(texts), "embed") as advance:
-        for batch in encoder.iter_passages(texts):
-            cache.add([todo_keys[i] for i in batch.indices], batch.vectors)
-            report.tokens_embedded += batch.tokens
-            advance(len(batch.indices))
-            if time.perf_counter() - last_checkpoint > CHECKPOINT_S:
-                cache.checkpoint()
-                last_checkpoint = time.perf_counter()
-    cache.checkpoint()
+    try:
+        with progress_bar(len(texts), "embed") as advance:
+            for batch in encoder.iter_passages(texts):
+                cache.add([todo_keys[i] for i in batch.indices], batch.vectors)
+                report.tokens_embedded += batch.tokens
+                advance(len(batch.indices))
+                if time.perf_counter() - last_checkpoint > CHECKPOINT_S:
+                    cache.checkpoint()
+                    last_checkpoint = time.perf_counter()
+    finally:  # a build stopped by an error keeps every vector it finished
+        cache.checkpoint()
     report.embedded = len(todo)
     report.embed_seconds = time.perf_counter() - started
+
+
+def _key_fingerprint(spec: ModelSpec, settings: BuildSettings, model: BuildModel) -> str:
+    """The model part of every chunk key: the build model, or the remote model's name."""
+    if settings.backend is None:
+        return model.key_fingerprint
+    from .embed.remote import key_fingerprint  # urllib and ssl: only for builds that use a server
+
+    return key_fingerprint(spec, settings.backend)
+
+
+def _passage_encoder(spec: ModelSpec, settings: BuildSettings, model: BuildModel) -> Encoder | RemoteEncoder:
+    """The local encoder, or the remote one once it is proven to match the browser's model."""
+    local = shared_encoder(spec, settings.model.threads, settings.model.provider, model.onnx_path)
+    if settings.backend is None:
+        return local
+    from .embed.remote import RemoteEncoder, check_same_model
+
+    remote = RemoteEncoder(spec, settings.backend, local.count_tokens)
+    worst = check_same_model(remote, local)
+    log.info("embed: embedding on %s (model %s, lowest probe cosine to the browser's model %.4f)",
+             settings.backend.url, settings.backend.model, worst)
+    return remote
 
 
 def _keys_by_page(chunks: Sequence[Chunk], keys: Sequence[bytes]) -> dict[str, list[str]]:
@@ -218,8 +212,8 @@ def _emit(
             titles.append(chunk.title)
             first.append(i)
             fragments.append([])
-        text = excerpt(chunk.text, settings.chunk.excerpt_chars)
-        fragments[-1].append({"anchor": chunk.anchor, "path": list(chunk.path), "text": text})
+        fragments[-1].append({"anchor": chunk.anchor, "text": excerpt(chunk.text, settings.chunk.excerpt_chars)})
+    paths = [chunk.path[1:] for chunk in chunks]  # every heading path starts with its page's title
     level = SERVE_ZSTD_LEVEL if settings.serving else 19
 
     def pack(kind: str, parts: list[bytes]) -> list[bytes]:
@@ -228,15 +222,14 @@ def _emit(
         # zstd at level 19 is most of a no-change rebuild of a large site
         return _unframe(_derived(settings, f"zst{level}-{kind}", parts, lambda: _frame([compress(p, level) for p in parts])))
 
-    encoded = [encode_fragment(title, rows) for title, rows in zip(titles, fragments)]
+    encoded = [encode_fragment(rows) for rows in fragments]
     shards: dict[str, list[bytes]] = {"fragments": pack("fragments", encoded)}
     lexical = _lexical(settings, chunks, cached=vectors is not None)
     shards["postings"] = pack("postings", lexical.shards)
     digests = [content_hash(data) for data in shards["fragments"]]
-    names = {"fragments": [fragment_name(d) for d in digests],
-             "postings": [hashed_name("postings", EXT["postings"], data) for data in shards["postings"]]}
+    names = {"fragments": [FRAGMENTS.named(d) for d in digests], "postings": [POSTINGS.name(data) for data in shards["postings"]]}
     data = {
-        "pages": encode_pages(urls, first, digests),
+        "pages": encode_pages(urls, titles, first, paths, digests),
         "lexical": lexical.head(names["postings"]),
     }
     dims = vectors.shape[1] if vectors is not None and len(vectors) else 0
@@ -255,20 +248,16 @@ def _emit(
         counts={"pages": len(urls), "chunks": len(chunks)},
         ef_search=hnsw.EF_SEARCH,
         m=hnsw.M,
-        files={kind: (hashed_name(kind, EXT[kind], stored), stored) for kind, raw in data.items() for stored in pack(kind, [raw])},
+        files={kind: (KINDS[kind].name(stored), stored) for kind, raw in data.items() for stored in pack(kind, [raw])},
         shards=[(name, stored) for kind in shards for name, stored in zip(names[kind], shards[kind])],
-        ship_model=settings.ship_model and vectors is not None,
-        cache_dir=settings.cache_dir if vectors is not None else None,
+        ship_model=settings.ship_model and vectors is not None and len(chunks) > 0,  # an empty site needs no model
+        cache_dir=user_cache_dir() if vectors is not None else None,
         ranking=settings.ranking.as_dict(),
     )
     return sum(manifest["bytes"].values()) + sum(len(stored) for parts in shards.values() for stored in parts)
 
 
-EXT = {
-    "pages": "json.zst", "lexical": "bin.zst", "postings": "bin.zst",
-    "vectors": "i8.zst", "graph": "bin.zst", "keys": "bin.zst",
-}
-"""Each kind's file extension, after ``kind.<hash>.``."""
+KINDS = {k.kind: k for k in NAMED_KINDS}
 
 
 def _lexical(settings: BuildSettings, chunks: Sequence[Chunk], cached: bool) -> LexicalBuild:

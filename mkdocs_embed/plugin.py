@@ -18,12 +18,14 @@ from . import filehash
 from .collect.pages import EXCLUDE_META
 from .config import EmbedConfig
 from .emit import widget
+from .emit.strings import translation
 from .errors import EmbedError
 from .last_build import build_or_reuse
 from .layout import ASSET_DIR
 from .log import log
 from .search.analyze import BROWSER_LANGUAGES
 from .settings import BuildSettings
+from .user_cache import user_cache_dir
 
 _SEARCH_EXCLUDE = re.compile(r"(?<![\w-])data-search-exclude\b")
 
@@ -35,6 +37,7 @@ class EmbedPlugin(BasePlugin[EmbedConfig]):
         self.command = "build"
         self.excluded: set[str] = set()
         self.widget_files: dict[str, str] = {}
+        self.site_language: str | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup keeps this object across `mkdocs serve` rebuilds,
@@ -42,6 +45,15 @@ class EmbedPlugin(BasePlugin[EmbedConfig]):
         self.command = command
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        if not self.config.enabled:
+            log.info("embed: disabled by `enabled: false`; the site gets no semantic search")
+            return config
+        self.site_language = _theme_language(config)
+        if self.config.widget and self.site_language not in (None, "en") and translation(self.site_language) is None:
+            log.info(
+                "embed: the search widget has no translation for language '%s' and shows English; "
+                "set `strings` to translate it", self.site_language,
+            )
         if self.config.widget and self.config.language not in BROWSER_LANGUAGES:
             log.warning(
                 "embed: the search widget stems only English; with language '%s' its text matches "
@@ -50,19 +62,24 @@ class EmbedPlugin(BasePlugin[EmbedConfig]):
         return config
 
     def on_env(self, env, *, config: MkDocsConfig, files):
+        if not self.config.enabled:
+            return env
         cache_dir = self._settings(config).cache_dir if self._embeds() else None  # text-only builds leave it alone
         if cache_dir is not None:
             filehash.remember_in(cache_dir)
         if self.config.widget:
             try:
                 self.widget_files = widget.install_widget(
-                    _asset_dir(config), include_runtime=self.config.runtime_url is None, cache_dir=cache_dir,
+                    _asset_dir(config), include_runtime=self.config.runtime_url is None,
+                    cache_dir=user_cache_dir() if cache_dir is not None else None,
                 )
             except EmbedError as exc:
                 raise PluginError(f"embed: {exc}") from exc
         return env
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files) -> str:
+        if not self.config.enabled:
+            return markdown
         if _excluded_by_front_matter(page.meta):
             self.excluded.add(page.url)
         else:
@@ -72,22 +89,30 @@ class EmbedPlugin(BasePlugin[EmbedConfig]):
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files) -> str:
         # Material's search plugin strips every data-search-* attribute from the
         # page before it is written; a twin it leaves alone keeps the exclusion.
-        if "data-search-exclude" not in html:  # the regex alone scans every page at about 1 ms per 10 kB
+        if not self.config.enabled or "data-search-exclude" not in html:  # the regex alone scans every page at about 1 ms per 10 kB
             return html
         return _SEARCH_EXCLUDE.sub(r"data-embed-exclude \g<0>", html)
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        if not self.config.enabled:
+            return output
         tags = EXCLUDE_META if page.url in self.excluded else ""
         if self.widget_files:
             tags += widget.head_tags(page.url, self.widget_files, self._widget_options())
         return widget.inject(output, tags) if tags else output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if not self.config.enabled:
+            return
         settings = self._settings(config)
         try:
             report = build_or_reuse(settings, embed=self._embeds())
         except EmbedError as exc:
             raise PluginError(f"embed: {exc}") from exc
+        if not report.chunks:
+            log.warning("embed: no page has text to index; the site gets no search model and no WebAssembly runtime")
+            if widget.RUNTIME_FILE in self.widget_files:
+                (_asset_dir(config) / self.widget_files[widget.RUNTIME_FILE]).unlink(missing_ok=True)
         log.info(report.summary())
         if not report.text_only:
             log.info(report.cost_line(settings.price_per_million))
@@ -102,10 +127,21 @@ class EmbedPlugin(BasePlugin[EmbedConfig]):
     def _widget_options(self) -> widget.WidgetOptions:
         return widget.WidgetOptions(
             placeholder=self.config.placeholder,
+            language=self.site_language,
+            strings=self.config.strings,
             shortcut=self.config.shortcut,
             runtime_url=self.config.runtime_url,
             model_url=self.config.model_url,
         )
+
+
+def _theme_language(config: MkDocsConfig) -> str | None:
+    """The site's language tag: Material's ``theme.language``, else the mkdocs and readthedocs themes' ``locale``."""
+    for key in ("language", "locale"):
+        value = config.theme.get(key)
+        if value:
+            return str(value)
+    return None
 
 
 def _asset_dir(config: MkDocsConfig) -> Path:

@@ -13,6 +13,8 @@ class BuildReport:
     reused: int = 0
     dropped: int = 0
     skipped_pages: int = 0
+    chunked_pages: int = 0
+    """Pages cut into chunks afresh, rather than read from the chunk cache."""
     tokens_embedded: int = 0
     embed_seconds: float = 0.0
     seconds: float = 0.0

@@ -53,6 +53,28 @@ class ModelSettings:
 
 
 @dataclass(frozen=True)
+class RemoteSettings:
+    """An OpenAI-compatible embedding server that embeds the passages instead of the local model.
+
+    The browser still embeds queries with the local model, so the build checks
+    that the server's model gives the same vectors before it uses any.
+    """
+
+    url: str
+    """The API's base URL, as OpenAI clients take it (``http://host:7997/v1``); requests go to ``url/embeddings``."""
+    model: str
+    """The model name sent with each request; part of the cache key."""
+    api_key_env: str | None = None
+    """Name of the environment variable holding the API key (sent as a bearer token); never the key itself."""
+    batch_size: int = 64
+    """Most texts in one request (requests also stay under a token budget)."""
+    concurrency: int = 4
+    """Requests in flight at once."""
+    timeout: float = 60.0
+    """Seconds to wait for one answer before trying again."""
+
+
+@dataclass(frozen=True)
 class BuildSettings:
     """One indexing run over a built site."""
 
@@ -74,3 +96,5 @@ class BuildSettings:
     """The fusion's knobs, written into the manifest for every reader."""
     serving: bool = False
     """A `mkdocs serve` reload: compress assets fast rather than small, as they are never deployed."""
+    backend: RemoteSettings | None = None
+    """Embed passages on this server rather than with the local model."""

@@ -9,7 +9,10 @@ import sys
 
 import pytest
 
-from mkdocs_embed.index_format import ASSET_DIR, FORMAT_VERSION, decode_keys, decompress
+from mkdocs_embed.format.base import decompress
+from mkdocs_embed.format.manifest import FORMAT_VERSION
+from mkdocs_embed.format.vectors import decode_keys
+from mkdocs_embed.layout import ASSET_DIR
 from mkdocs_embed.search.reader import load_index
 from mkdocs_embed.store.cache import decode_pack
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 
-from mkdocs_embed.index_format import ASSET_DIR, MANIFEST
+from mkdocs_embed.layout import ASSET_DIR, MANIFEST
 
 SUMMARY = re.compile(r"INFO    -  embed: embedded ([\d,]+) chunks, reused ([\d,]+), dropped ([\d,]+) \(([\d.]+) s\)")
 COST = re.compile(

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from mkdocs_embed.embed import Encoder
-from mkdocs_embed.index_format import ASSET_DIR, MANIFEST
+from mkdocs_embed.layout import ASSET_DIR, MANIFEST
 from mkdocs_embed.model import resolve_model
 from mkdocs_embed.pipeline import build_index
 from mkdocs_embed.settings import BuildSettings, ModelSettings

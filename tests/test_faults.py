@@ -7,10 +7,8 @@ costs embedding time.
 
 from __future__ import annotations
 
-import fcntl
 import os
 import random
-import resource
 import shutil
 import signal
 import subprocess
@@ -18,10 +16,11 @@ import sys
 import time
 from pathlib import Path
 
+import filelock
 import numpy as np
 import pytest
 
-from mkdocs_embed.index_format import ASSET_DIR
+from mkdocs_embed.layout import ASSET_DIR
 from mkdocs_embed.model.default import default_files
 from mkdocs_embed.search.engine import SearchEngine
 from mkdocs_embed.search.reader import load_index
@@ -49,6 +48,8 @@ def index(site: Path, cache: Path, env: dict[str, str] | None = None, limit_file
           ) -> subprocess.CompletedProcess:
     """The real CLI in a subprocess; ``limit_file_bytes`` makes larger writes fail with EFBIG, as a full disk would."""
     def limit() -> None:
+        import resource  # POSIX only, as is preexec_fn
+
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # fail the write() with EFBIG instead of killing the process
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit_file_bytes, limit_file_bytes))
 
@@ -99,6 +100,7 @@ def _top_url(site: Path, query: str) -> str:
 
 # -- full disk -----------------------------------------------------------------
 
+@pytest.mark.skipif(sys.platform == "win32", reason="a file size limit (RLIMIT_FSIZE) is POSIX-only")
 def test_full_disk_fails_clearly_and_keeps_the_previous_cache_and_index(project):
     site, cache = project / "site", project / "cache"
     before_cache, before_index = _snapshot(cache), _snapshot(site / ASSET_DIR)
@@ -132,13 +134,13 @@ def test_tampered_default_model_is_refused(project, tmp_path):
 # -- two builds at once ----------------------------------------------------------
 
 def _lock_is_held(cache: Path) -> bool:
+    if not cache.is_dir():
+        return False
     try:
-        with open(cache / ".lock", "a+b") as fh:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            fcntl.flock(fh, fcntl.LOCK_UN)
+        with filelock.FileLock(cache / ".lock", timeout=0):
             return False
-    except (BlockingIOError, FileNotFoundError):
-        return (cache / ".lock").exists()
+    except filelock.Timeout:
+        return True
 
 
 def _long_sections(count: int) -> str:

@@ -1,6 +1,6 @@
 """Damaged index files: the reader either loads them or says what is wrong, and never crashes later.
 
-Real assets (hnswlib graph, quantised vectors, pages and fragment JSON,
+Real assets (hnswlib graph, quantized vectors, pages and fragment JSON,
 keys, lexical head and postings, zstd-compressed as the emitter writes them) are truncated, bit-flipped or
 spliced, at the stored (compressed) level and at the decoded level (then
 recompressed, so the damage reaches the decoders behind zstd). Each damaged
@@ -27,18 +27,13 @@ from mkdocs_embed.errors import EmbedError
 from mkdocs_embed.index.hnsw import build_graph
 from mkdocs_embed.index.lexical import build_lexical
 from mkdocs_embed.index.quantize import quantize
-from mkdocs_embed.index_format import (
-    ASSET_DIR,
-    FORMAT_VERSION,
-    MANIFEST,
-    compress,
-    encode_fragment,
-    encode_graph,
-    encode_keys,
-    encode_pages,
-    encode_vectors,
-    hashed_name,
-)
+from mkdocs_embed.format.base import FileKind, FormatError, compress
+from mkdocs_embed.format.graph import GRAPH, encode_graph
+from mkdocs_embed.format.lexical import LEXICAL, POSTINGS
+from mkdocs_embed.format.manifest import FORMAT_VERSION
+from mkdocs_embed.format.pages import FRAGMENTS, PAGES, encode_fragment, encode_pages
+from mkdocs_embed.format.vectors import KEYS, VECTORS, encode_keys, encode_vectors
+from mkdocs_embed.layout import ASSET_DIR, MANIFEST
 from mkdocs_embed.search.engine import SearchEngine
 from mkdocs_embed.search.reader import load_index
 
@@ -46,7 +41,7 @@ N, DIMS = 60, 16
 DEADLINE_S = 10
 """Per example: far above the few milliseconds a load and search take, far below a hang."""
 QUERIES = ("install with pip", "cache folder", "", "ζ 安装 <script>")
-PAGES = 5
+N_PAGES = 5
 
 
 @dataclass(frozen=True)
@@ -62,33 +57,34 @@ def _raw_assets() -> tuple[dict[str, bytes], dict[str, bytes], dict[str, str]]:
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     scales, q = quantize(vectors)
     words = "install pip cache folder model vectors graph search query build deploy theme".split()
-    per_page = N // PAGES
+    per_page = N // N_PAGES
     chunks = [
         _Chunk((f"Page {i // per_page}", f"Section {i}"), " ".join(words[(i * 7 + j) % len(words)] for j in range(9 + i % 5)))
         for i in range(N)
     ]
     raw: dict[str, bytes] = {}
 
-    def add(kind: str, ext: str, data: bytes) -> str:
-        name = hashed_name(kind, ext, compress(data))
+    def add(kind: FileKind, data: bytes) -> str:
+        name = kind.name(compress(data))
         raw[name] = data
         return name
 
     fragments = [
-        add("fragments", "json.zst", encode_fragment(f"Page {p}", [
-            {"anchor": f"section-{i}", "path": list(chunks[i].path), "text": chunks[i].text} for i in range(p * per_page, (p + 1) * per_page)
+        add(FRAGMENTS, encode_fragment([
+            {"anchor": f"section-{i}", "text": chunks[i].text} for i in range(p * per_page, (p + 1) * per_page)
         ]))
-        for p in range(PAGES)
+        for p in range(N_PAGES)
     ]
     lexical = build_lexical(chunks, shard_bytes=256)  # several postings files
-    postings = [add("postings", "bin.zst", shard) for shard in lexical.shards]
+    postings = [add(POSTINGS, shard) for shard in lexical.shards]
+    pages = encode_pages([f"page-{p}/" for p in range(N_PAGES)], [f"Page {p}" for p in range(N_PAGES)],
+                         [p * per_page for p in range(N_PAGES)], [c.path[1:] for c in chunks], [name.split(".")[1] for name in fragments])
     named = {
-        "pages": add("pages", "json.zst", encode_pages([f"page-{p}/" for p in range(PAGES)], [p * per_page for p in range(PAGES)],
-                                                        [name.split(".")[1] for name in fragments])),
-        "lexical": add("lexical", "bin.zst", lexical.head(postings)),
-        "vectors": add("vectors", "i8.zst", encode_vectors(scales, q)),
-        "keys": add("keys", "bin.zst", encode_keys([i.to_bytes(16, "little") for i in range(N)])),
-        "graph": add("graph", "bin.zst", encode_graph(build_graph(vectors))),
+        "pages": add(PAGES, pages),
+        "lexical": add(LEXICAL, lexical.head(postings)),
+        "vectors": add(VECTORS, encode_vectors(scales, q)),
+        "keys": add(KEYS, encode_keys([i.to_bytes(16, "little") for i in range(N)])),
+        "graph": add(GRAPH, encode_graph(build_graph(vectors))),
     }
     return raw, {name: compress(data) for name, data in raw.items()}, named
 
@@ -103,7 +99,7 @@ def _manifest(stored: dict[str, bytes]) -> dict:
         "generator": "test",
         "model": {"name": "test", "fingerprint": "0" * 16, "dims": DIMS, "pooling": "mean",
                   "normalize": True, "query_prefix": "", "max_tokens": 256},
-        "counts": {"pages": PAGES, "chunks": N},
+        "counts": {"pages": N_PAGES, "chunks": N},
         "hnsw": {"m": 16, "ef_search": 64},
         "files": dict(NAMED),
         "bytes": {kind: len(stored[name]) for kind, name in NAMED.items()},
@@ -230,19 +226,26 @@ def _load_and_search(site_dir: Path) -> None:
             assert 0 <= result.chunk_id < n
 
 
-def _check(site: Site) -> None:
+def _check(site: Site, refused: bool = False) -> None:
+    """Load and search ``site``: it must work or fail with an EmbedError that says why; with ``refused``, fail."""
     with tempfile.TemporaryDirectory() as tmp:
         site_dir = Path(tmp)
         _write(site_dir, site)
-        previous = signal.signal(signal.SIGALRM, _on_alarm)
-        signal.alarm(DEADLINE_S)
+        alarm = hasattr(signal, "SIGALRM")  # POSIX: elsewhere a hang shows as the CI job's timeout
+        previous = signal.signal(signal.SIGALRM, _on_alarm) if alarm else None
+        if alarm:
+            signal.alarm(DEADLINE_S)
         try:
             _load_and_search(site_dir)
         except EmbedError as exc:
             assert str(exc).strip(), "an error without a message"
+            assert isinstance(exc, FormatError) or not refused, f"refused, but not as a format error: {exc!r}"
+            return
         finally:
-            signal.alarm(0)
-            signal.signal(signal.SIGALRM, previous)
+            if alarm:
+                signal.alarm(0)
+                signal.signal(signal.SIGALRM, previous)
+        assert not refused, "a damaged index loaded without a FormatError"
 
 
 def test_undamaged_index_loads_and_searches(tmp_path):
@@ -269,4 +272,4 @@ def test_damaged_index_loads_or_fails_clearly(site):
     {"model": {**_manifest(STORED)["model"], "dims": 2**70}},
 ])
 def test_manifest_values_of_the_wrong_kind_are_format_errors(patch):
-    _check(Site(dict(STORED), json.dumps({**_manifest(STORED), **patch}).encode()))
+    _check(Site(dict(STORED), json.dumps({**_manifest(STORED), **patch}).encode()), refused=True)

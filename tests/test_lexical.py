@@ -12,8 +12,8 @@ import zstandard
 
 from mkdocs_embed.errors import EmbedError
 from mkdocs_embed.index.lexical import build_lexical
-from mkdocs_embed.index.lexical_file import LexicalBuild, encode_shard, shard_of, varints
-from mkdocs_embed.index_format import FormatError
+from mkdocs_embed.format.base import FormatError
+from mkdocs_embed.format.lexical import LexicalBuild, encode_shard, shard_of, varints
 from mkdocs_embed.search.analyze import Analyzer
 from mkdocs_embed.search.lexical import LexicalIndex
 
@@ -136,8 +136,10 @@ def test_damaged_files_are_refused_with_a_message():
     with pytest.raises(FormatError, match="version 1 is not supported"):
         open_with(struct.pack("<I", 16) + b'{"version":1}   ' + b"\0" * 8, build.shards)
     bad_k1 = LexicalBuild({**build.header, "k1": "x"}, build.lengths, build.shards)
-    with pytest.raises(FormatError, match="malformed"):
+    with pytest.raises(FormatError, match="finite k1 and b"):
         open_with(bad_k1.head(names), build.shards)
+    with pytest.raises(FormatError, match="outside the index folder"):
+        open_with(build.head(["../" + name for name in names]), build.shards)
     with pytest.raises(FormatError, match="lists no postings files"):
         open_with(build.head([]), [])
     with pytest.raises(FormatError, match="lengths are truncated"):

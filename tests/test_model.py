@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import mkdocs_embed
 from mkdocs_embed.embed import Encoder
 from mkdocs_embed.errors import EmbedError
 from mkdocs_embed.model import resolve_model
@@ -85,10 +86,11 @@ def test_corrupt_model_file_is_a_clear_error(tmp_path):
         Encoder(resolve_model(ModelSettings(name=str(folder))))
 
 
-def _resolve_in_subprocess(repo_id: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+def _resolve_in_subprocess(repo_id: str, env: dict[str, str], without_hub: bool = False) -> subprocess.CompletedProcess:
     """huggingface_hub reads HF_ENDPOINT at import time, so each case gets a fresh interpreter."""
     code = (
-        "import sys; from mkdocs_embed.model import resolve_model; from mkdocs_embed.settings import ModelSettings\n"
+        ("import sys; sys.modules['huggingface_hub'] = None\n" if without_hub else "")
+        + "import sys; from mkdocs_embed.model import resolve_model; from mkdocs_embed.settings import ModelSettings\n"
         "from mkdocs_embed.errors import EmbedError\n"
         f"try:\n  s = resolve_model(ModelSettings(name={repo_id!r})); print(s.pooling, s.max_tokens, s.fingerprint, s.onnx_path)\n"
         "except EmbedError as e:\n  print('ERROR', e); sys.exit(1)\n"
@@ -117,3 +119,15 @@ def test_hub_repo_missing_offline_is_a_clear_error(tmp_path):
     assert result.returncode == 1
     assert "ERROR model 'acme/absent' is not in the Hugging Face cache" in result.stdout
     assert "Traceback" not in result.stderr
+
+
+def test_a_hub_id_without_the_hub_extra_names_the_extra(tmp_path):
+    result = _resolve_in_subprocess("acme/minilm", {"HF_HOME": str(tmp_path / "hf")}, without_hub=True)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "pip install 'mkdocs-embed[hub]'" in result.stdout, result.stdout
+
+
+def test_the_default_tokenizer_ships_in_this_package():
+    _, tokenizer = default_files()
+    assert tokenizer.is_relative_to(Path(mkdocs_embed.__file__).parent)
+    assert (tokenizer.parent / "NOTICE").is_file()

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_embed.index_format import ASSET_DIR, MANIFEST
+from mkdocs_embed.layout import ASSET_DIR, MANIFEST
 from mkdocs_embed.pipeline import build_index
 from mkdocs_embed.settings import BuildSettings
 from mkdocs_embed.store import VectorCache, previous
@@ -41,6 +41,10 @@ class DeployHandler(http.server.SimpleHTTPRequestHandler):
         mode, data_file = self.server.mode, "/assets/mkdocs-embed/" in self.path and not self.path.endswith(MANIFEST)
         if mode == "500":
             self.send_error(500)
+        elif mode == "not-deployed":
+            self.send_error(404)
+        elif mode == "data-404" and data_file:
+            self.send_error(404)
         elif mode == "slow":
             time.sleep(3)
             super().do_GET()
@@ -133,7 +137,7 @@ def test_a_cold_cache_embeds_nothing_when_the_deploy_is_current(tmp_path, exampl
     embedded, reused, from_deploy = counts(project.build())
     total = manifest_of(example_project.site)["counts"]["chunks"]
     assert (embedded, reused, from_deploy) == (0, total, total)
-    # The reused vectors are the deployed int8 ones, re-quantised to the same bytes.
+    # The reused vectors are the deployed int8 ones, re-quantized to the same bytes.
     assert manifest_of(project.site)["files"]["vectors"] == manifest_of(example_project.site)["files"]["vectors"]
     keys, _ = decode_pack((project.cache / "vectors.bin").read_bytes())
     assert len(keys) == total
@@ -181,6 +185,7 @@ def test_vectors_of_another_model_are_never_reused(tmp_path, example_project, se
 
 @pytest.mark.parametrize("mode,reason", [
     ("500", "HTTP 500"),
+    ("data-404", "HTTP 404"),
     ("garbage", "does not match its content hash"),
     ("truncated", "does not match its content hash"),
     ("garbage-manifest", "unreadable"),
@@ -201,8 +206,23 @@ def test_a_bad_deploy_falls_back_to_embedding(tmp_path, example_project, server,
     assert manifest["counts"]["chunks"] == manifest_of(example_project.site)["counts"]["chunks"]
 
 
-def test_an_unreachable_deploy_falls_back_to_embedding(tmp_path, example_project, embed_log):
-    settings = trimmed_copy(example_project, tmp_path, "http://127.0.0.1:9/")
+@pytest.mark.parametrize("where", ["not-deployed", "unreachable"])
+def test_a_first_deploy_says_so_at_info(tmp_path, example_project, server, embed_log, where):
+    deploy, url = server
+    deploy.mode = where
+    settings = trimmed_copy(example_project, tmp_path, "http://127.0.0.1:9/" if where == "unreachable" else url)
     report = build_index(settings)
     assert (report.embedded, report.from_previous) == (MISSING, 0)
-    assert any("could not be downloaded" in line for line in embed_log), embed_log
+    assert not [line for line in embed_log if line.startswith("WARNING")], embed_log
+    reason = "could not be downloaded" if where == "unreachable" else "HTTP 404"
+    assert any(line.startswith("INFO") and "nothing to reuse" in line and reason in line for line in embed_log), embed_log
+
+
+def test_a_first_deploy_passes_strict(tmp_path, server):
+    """The GitHub Actions recipe's `mkdocs build --strict`, before anything is deployed (without -q, which hides warnings from --strict)."""
+    deploy, url = server
+    deploy.mode = "not-deployed"
+    project = copy_example(tmp_path / "first")
+    use_previous_deploy(project.root / "mkdocs.yml", url)
+    log = project.build("--strict")
+    assert "nothing to reuse from the previous deploy" in log and "WARNING" not in log, log

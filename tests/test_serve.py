@@ -18,7 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_embed.index_format import ASSET_DIR, MANIFEST, check_manifest, decode_fragment, decode_pages, decompress, page_chunks
+from mkdocs_embed.format.base import decompress
+from mkdocs_embed.format.manifest import check_manifest
+from mkdocs_embed.format.pages import decode_fragment, decode_pages, page_chunks
+from mkdocs_embed.layout import ASSET_DIR, MANIFEST
 
 pytestmark = pytest.mark.slow
 
@@ -88,7 +91,7 @@ class Server:
         pages = decode_pages(decompress(self.get(f"{ASSET_DIR}/{name}"), name), n)
         texts = []
         for page, fragment in enumerate(pages["fragments"]):
-            rows = len(page_chunks(pages, page, n))
+            rows = len(page_chunks(pages["first"], page, n))
             texts += decode_fragment(decompress(self.get(f"{ASSET_DIR}/{fragment}"), fragment), rows, fragment)["text"]
         return manifest, texts
 

@@ -98,9 +98,10 @@ def test_chunk_cache_round_trip_and_damage(tmp_path, caplog):
     from mkdocs_embed.chunk import Chunk
     from mkdocs_embed.store.chunks import load_chunks, save_chunks
 
-    pages = {b"\x01" * 32: [Chunk("a/", "x", "A", ("A", "X"), "text ✓")]}
-    save_chunks(tmp_path / "chunks.json", pages)
-    assert load_chunks(tmp_path / "chunks.json") == pages
-    (tmp_path / "chunks.json").write_text('{"format": 1, "pages": {"zz": 3}}')
-    assert load_chunks(tmp_path / "chunks.json") == {}
+    pages = {b"\x02" * 32: b"\x01" * 32}
+    chunks = {b"\x01" * 32: [Chunk("a/", "x", "A", ("A", "X"), "text ✓")]}
+    save_chunks(tmp_path / "chunks.json", pages, chunks)
+    assert load_chunks(tmp_path / "chunks.json") == (pages, chunks)
+    (tmp_path / "chunks.json").write_text('{"format": 2, "pages": {"zz": 3}, "chunks": {}}')
+    assert load_chunks(tmp_path / "chunks.json") == ({}, {})
     assert "ignoring unreadable chunk cache" in caplog.text

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { Engine } from "../src/core/engine";
+import { IndexError } from "../src/core/format/base";
+import { shardOf } from "../src/core/format/lexical";
 import { DEFAULT_RANKING } from "../src/core/fusion";
-import { IndexError } from "../src/core/format";
-import { shardOf } from "../src/core/lexical";
 import { buildIndex, randomUnitVectors, rng, zstdRaw } from "./helpers/index-builder";
 import { fixture, fixtureIndexFetch } from "./fixtures";
 
@@ -20,7 +20,7 @@ test("the engine returns Python's lexical and hybrid top-10 results for every fi
   const engine = await Engine.load("file:///fixture/", fixtureIndexFetch());
   const queries: FixtureQuery[] = JSON.parse(fixture("index", "queries.json"));
   assert.ok(queries.length >= 20);
-  await engine.prefetch(); // heading paths: which chunks are one section
+  await engine.prefetch(); // every postings file: the word being typed is matched in the loaded ones
   // Before the graph is loaded, a vector changes nothing: BM25 answers alone.
   for (const q of queries) assert.deepEqual((await engine.search(q.query, q.vector, 10)).map((r) => r.id), q.lexical_results, `lexical: ${q.query}`);
   await engine.loadDense();
@@ -67,16 +67,16 @@ test("a query loads only its terms' postings files, and shown results only their
   const results = await engine.search("install", null, 5);
   const postings = requested.filter((name) => name.startsWith("postings."));
   assert.equal(postings.length, 1, "one term, one postings file");
-  assert.deepEqual(results.map((r) => [r.id, r.page, r.url, r.title, r.section]), [[4, 2, "p2/", null, null], [0, 0, "p0/", null, null]]);
+  assert.deepEqual(results.map((r) => [r.id, r.page, r.url, r.title, r.path, r.section]), [
+    [4, 2, "p2/", "Page 2", ["Page 2", "Section 4"], null],
+    [0, 0, "p0/", "Page 0", ["Page 0", "Section 0"], null],
+  ], "titles and whole heading paths come with the pages file");
   await engine.loadSections(results.map((r) => r.id));
   const shown = engine.withSections(results);
-  assert.deepEqual(shown.map((r) => [r.title, r.section?.text, r.section?.path]), [
-    ["Page 2", "install offline", ["Page 2", "Section 4"]],
-    ["Page 0", "install with pip", ["Page 0", "Section 0"]],
-  ], "titles and sections come with the fragments, heading paths whole");
+  assert.deepEqual(shown.map((r) => r.section), [{ anchor: "s4", text: "install offline" }, { anchor: "s0", text: "install with pip" }], "sections come with the fragments");
   assert.deepEqual(requested.filter((name) => name.startsWith("fragments.")).sort(), ["fragments.000000000000.json.zst", "fragments.000000000002.json.zst"]);
   assert.equal(engine.loadSections([1, 5]), null, "files already loaded are not fetched again");
-  assert.deepEqual((await engine.search("site_dir", null, 1))[0].section, { anchor: "s1", path: ["Page 0", "Section 1"], text: "the site_dir option" });
+  assert.deepEqual((await engine.search("site_dir", null, 1))[0].section, { anchor: "s1", text: "the site_dir option" });
   await engine.prefetch();
   assert.deepEqual((await engine.search("colours", null, 1))[0].section?.text, "theme colours");
 });

@@ -5,8 +5,8 @@
  * at the stored or the decoded level (re-framed as raw zstd so the damage
  * reaches the decoders). Each case loads through the Engine, runs lexical
  * and dense searches and decodes the lexical asset. Loading may fail only
- * with a typed error that has a message: IndexError, or LexicalFormatError
- * for the lexical asset. A case that runs past its deadline is a hang.
+ * with a typed error that has a message, an IndexError. A case that runs
+ * past its deadline is a hang.
  *
  * The cases run in a worker thread so that the main thread can stop an
  * endless loop. FORMAT_FUZZ_CASES sets how many (default 200; 10000 is the
@@ -18,7 +18,7 @@ import { dirname, join, resolve } from "node:path";
 import { test } from "node:test";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import { Engine, type Fetch } from "../src/core/engine";
-import { IndexError, decompress } from "../src/core/format";
+import { IndexError, decompress } from "../src/core/format/base";
 import { rng, zstdRaw } from "./helpers/index-builder";
 
 const CASES = Number(process.env.FORMAT_FUZZ_CASES ?? 200);

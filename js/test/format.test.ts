@@ -3,9 +3,10 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { Engine } from "../src/core/engine";
-import { IndexError, decompress, decompressGradually, type IndexErrorKind } from "../src/core/format";
+import { IndexError, decompress, decompressGradually, type IndexErrorKind } from "../src/core/format/base";
+import { FORMAT_VERSION } from "../src/core/format/manifest";
 import { fixturePath } from "./fixtures";
-import { buildIndex, encodeVectors, quantise, randomUnitVectors, rng, zstdRaw, type TestIndex } from "./helpers/index-builder";
+import { buildIndex, encodeVectors, quantize, randomUnitVectors, rng, zstdRaw, type TestIndex } from "./helpers/index-builder";
 
 function small(patch?: Record<string, unknown>): TestIndex {
   const vectors = randomUnitVectors(4, 8, rng(3));
@@ -27,7 +28,7 @@ function kindName(index: TestIndex, kind: string): string {
 }
 
 test("an unknown format version is refused with a clear message", async () => {
-  await rejectsWith(Engine.load(small({ format: 1 }).base, small({ format: 1 }).fetch), "format-version", /format 1.*reads format 3/);
+  await rejectsWith(Engine.load(small({ format: 1 }).base, small({ format: 1 }).fetch), "format-version", new RegExp(`format 1.*reads format ${FORMAT_VERSION}`));
 });
 
 test("a missing manifest is a network error naming the file", async () => {
@@ -41,7 +42,7 @@ test("a manifest file name that leaves the folder is refused", async () => {
   const m = JSON.parse(new TextDecoder().decode(index.files.get("manifest.json")));
   m.files.pages = "../../secret.json";
   index.files.set("manifest.json", new TextEncoder().encode(JSON.stringify(m)));
-  await rejectsWith(Engine.load(index.base, index.fetch), "manifest", /bad file name/);
+  await rejectsWith(Engine.load(index.base, index.fetch), "manifest", /files.pages is not a file name in the index folder/);
 });
 
 test("a truncated download is reported as truncated", async () => {
@@ -74,7 +75,7 @@ for (const scale of [NaN, Infinity, -Infinity]) {
   test(`a vectors file with a ${scale} scale is corrupt, as in Python; lexical search keeps working`, async () => {
     const index = small({ bytes: {} });
     const name = kindName(index, "vectors");
-    const { scale: scales, q } = quantise(randomUnitVectors(4, 8, rng(3)));
+    const { scale: scales, q } = quantize(randomUnitVectors(4, 8, rng(3)));
     scales[2] = scale;
     index.files.set(name, zstdRaw(encodeVectors(scales, q, 8)));
     const engine = await Engine.load(index.base, index.fetch);

@@ -4,7 +4,7 @@ import { DEFAULT_RANKING, fuse, groupByPage, headingBoost, hybrid, onePerSection
 import { LexicalIndex, type Scored } from "../src/core/lexical";
 import { fixture, fixtureBytes } from "./fixtures";
 
-const analyzer = () => LexicalIndex.fromHead(fixtureBytes("lexical", "lexical.bin")).analyzer;
+const analyzer = () => LexicalIndex.fromHead(fixtureBytes("lexical", "lexical.bin"), "lexical.bin").analyzer;
 const scored = (pairs: number[][]): Scored[] => pairs.map(([id, score]) => ({ id, score }));
 
 const alone = (id: number) => String(id);

@@ -1,15 +1,24 @@
 """Rendered HTML → page title and sections of plain text.
 
-One streaming pass over lxml's parser events: no tree is built, so pages
+A streaming pass over lxml's parser events: no tree is built, so pages
 nested thousands deep cannot hit Python's recursion limit, and a 10 MB page
 costs one linear pass. Content is taken from the first element matching the
 best content-root selector the page has (see ``_ROOTS``); site chrome (nav,
 table of contents, header links, feedback widgets, scripts) is dropped.
+
+Only the content root is parsed where it can be found by searching the text
+(Material's article, an element with ``role="main"``: MkDocs, ReadTheDocs
+and Sphinx themes): the parser gets the page's head, for its title, and the
+page from the root's start tag until the root ends. The navigation, which
+every page repeats and which grows with the site, is searched but never
+parsed. A page where the text found might be inside a comment or a script,
+or that has neither root, is parsed whole.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
@@ -60,18 +69,80 @@ class ExtractedPage:
     sections: list[Section]
 
 
+FEED_CHARS = 1 << 16
+"""Characters fed to the parser at a time after a located root, which stops once the root ends."""
+
+
 def extract(html: str) -> ExtractedPage:
     """Title and sections of a rendered page's main content."""
+    located = _locate(html)
+    if located is not None:
+        kind, body, start = located
+        scanner = _Scanner(kind)
+        pieces = [html[:body], *(html[i : i + FEED_CHARS] for i in range(start, len(html), FEED_CHARS))]
+        if _parse(pieces, scanner):
+            return scanner.result()
+    return extract_whole(html)
+
+
+def extract_whole(html: str) -> ExtractedPage:
+    """:func:`extract` parsing every element of the page: the reference the located parse must equal."""
+    scanner = _Scanner()
+    _parse([html], scanner)
+    return scanner.result()
+
+
+def _parse(pieces: Iterable[str], scanner: _Scanner) -> bool:
+    """Feed ``pieces`` to the parser until ``scanner`` has its root; returns whether it found one."""
     from lxml import etree  # 10 ms, which a rebuild whose pages are all chunked already does without
 
-    scanner = _Scanner()
     parser = etree.HTMLParser(target=scanner, huge_tree=True, remove_comments=True, remove_pis=True, no_network=True)
     try:
-        parser.feed(html)
+        for piece in pieces:
+            parser.feed(piece)
+            if scanner.root_done():
+                return True
         parser.close()
     except etree.LxmlError:
         pass  # libxml2 gives up only on hopeless input; keep what it read
-    return scanner.result()
+    return scanner.root_done()
+
+
+_MARKERS = (("material", ("md-content__inner",)), ("role-main", ('role="main"', "role='main'", "role=main")))
+"""Text that the start tag of the best roots contains, best first (the other kinds are too common to search for)."""
+_START_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)(\s[^<>]*)?>")
+_ATTR = re.compile(r"""([^\s=/>]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?""")
+_RAW = (("<!--", "-->"), ("<script", "</script"))
+"""Where text that looks like a tag is none: open before a located root's start tag → the page is parsed whole.
+(Each check is a scan of the navigation; these two are where a theme could write the markers' text.)"""
+
+
+def _locate(html: str) -> tuple[str, int, int] | None:
+    """(root kind, where ``<body`` starts, where the root's start tag starts), or None to parse the whole page."""
+    body = html.find("<body")
+    if body < 0:
+        return None
+    for kind, markers in _MARKERS:
+        hits = [at for at in (html.find(m, body) for m in markers) if at >= 0]
+        if not hits:
+            continue
+        start = html.rfind("<", body, min(hits))
+        tag = _START_TAG.match(html, start) if start >= 0 else None
+        if tag is None or tag.end() < min(hits):
+            return None
+        attrs = {m[1].lower(): m[2] or m[3] or m[4] or "" for m in _ATTR.finditer(tag[2] or "")}
+        if _root_kind(tag[1].lower(), attrs) != kind:
+            return None
+        if any(_still_open(html, opened, closed, body, start) for opened, closed in _RAW):
+            return None
+        return kind, body, start
+    return None
+
+
+def _still_open(html: str, opened: str, closed: str, lo: int, hi: int) -> bool:
+    """Whether ``html[lo:hi]`` ends inside an ``opened`` … ``closed`` span (one forward scan when there is none)."""
+    first = html.find(opened, lo, hi)
+    return first >= 0 and html.rfind(opened, first, hi) > html.rfind(closed, first, hi)
 
 
 def _root_kind(tag: str, attrs: dict[str, str]) -> str | None:
@@ -115,7 +186,9 @@ def _clean(text: str, keep_newlines: bool) -> str:
 class _Scanner:
     """lxml parser target: tracks the open elements and feeds content roots."""
 
-    def __init__(self) -> None:
+    def __init__(self, only: str | None = None) -> None:
+        self._only = only
+        """The one root kind to build, when the parser is fed from that root's start tag."""
         self._stack: list[tuple[str, list[_Builder] | None]] = []
         self._skip: int | None = None
         self._builders: dict[str, _Builder] = {}
@@ -133,7 +206,7 @@ class _Scanner:
             self._skip = depth
         elif self._skip is None:
             kind = _root_kind(tag, attrs)
-            if kind is not None and kind not in self._builders:
+            if kind is not None and kind not in self._builders and self._only in (None, kind):
                 builder = _Builder(depth, kind)
                 self._builders[kind] = builder
                 self._active.append(builder)
@@ -177,6 +250,10 @@ class _Scanner:
             return
         for b in self._active:
             b.text(text)
+
+    def root_done(self) -> bool:
+        """Whether the root being looked for was found and has ended."""
+        return self._only in self._builders and self._builders[self._only] not in self._active
 
     def close(self) -> None:
         while self._stack:

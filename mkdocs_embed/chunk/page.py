@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from ..log import log
-from .extract import Section, extract
+from .extract import ExtractedPage, Section, extract
 from .split import measure, split_section
 from .tokens import TokenCounter
 from .types import Chunk, embed_text
@@ -46,9 +46,14 @@ class _Piece:
     """Tokens of the heading path line, special tokens included."""
 
 
-def chunk_page(page: Page, settings: ChunkSettings, tokens: TokenCounter) -> list[Chunk]:
-    """The chunks of one page; every ``embed_text`` counts at most ``settings.max_tokens`` tokens."""
-    extracted = extract(page.html)
+def chunk_page(
+    page: Page, settings: ChunkSettings, tokens: TokenCounter, extracted: ExtractedPage | None = None,
+) -> list[Chunk]:
+    """The chunks of one page; every ``embed_text`` counts at most ``settings.max_tokens`` tokens.
+
+    ``extracted`` is the page's text when the caller has extracted it already.
+    """
+    extracted = extracted if extracted is not None else extract(page.html)
     title = extracted.title or page.url.rstrip("/") or "Home"
     sections = _capped(extracted.sections, page)
     paths = _heading_paths(title, sections)

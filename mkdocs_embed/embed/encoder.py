@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -14,7 +12,7 @@ import numpy as np
 
 from ..errors import EmbedError
 from ..model.spec import ModelSpec
-from .batches import equal_length_batches
+from .batches import equal_length_batches, run_in_order
 
 Progress = Callable[[int], None]
 """Called with the number of texts just embedded."""
@@ -105,20 +103,7 @@ class Encoder:
         if self._workers == 1 or len(batches) == 1:
             yield from (self._embed(batch, ids) for batch in batches)
             return
-        # In input order, with a few batches in flight per worker: bounded
-        # memory, and a caller's checkpoints still follow the batch order.
-        with ThreadPoolExecutor(self._workers, thread_name_prefix="embed") as pool:
-            pending: deque[Future[EmbeddedBatch]] = deque()
-            try:
-                for batch in batches:
-                    pending.append(pool.submit(self._embed, batch, ids))
-                    if len(pending) > 2 * self._workers:
-                        yield pending.popleft().result()
-                while pending:
-                    yield pending.popleft().result()
-            finally:  # a caller that stops early doesn't wait for the rest
-                for future in pending:
-                    future.cancel()
+        yield from run_in_order(lambda batch: self._embed(batch, ids), batches, self._workers, "embed")
 
     def _embed(self, batch: list[int], ids: list[np.ndarray]) -> EmbeddedBatch:
         tokens = np.stack([ids[i] for i in batch])

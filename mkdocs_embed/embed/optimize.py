@@ -5,7 +5,7 @@ fp32 when it loads them, so it computes in fp32. For the build we derive a
 variant that really computes in int8: fold the weights to fp32, fuse each
 attention into one ``Attention`` node (fuse.py: the optimiser doesn't
 recognise the dynamo export's attention), fuse GELU (as its tanh
-approximation) with onnxruntime's transformer optimiser, then quantise the
+approximation) with onnxruntime's transformer optimiser, then quantize the
 MatMuls and Attentions dynamically, per channel. Its vectors differ slightly from the
 shipped model's (cosine ≥ 0.99, checked in tests/test_optimize.py), so the
 variant is part of every cache key; the browser keeps the shipped model.
@@ -21,13 +21,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..atomic import write_atomic
 from ..log import log
+from ..model.derived import derive_once
 from ..model.spec import ModelSpec
 
 VARIANT = "int8pc-attn-v4"
 """Names the recipe below; change it whenever the recipe changes, so vectors are re-embedded."""
-_FAILED = ".failed"
 MIN_COSINE = 0.99
 CHECK_TEXTS = [
     "Install the plugin with pip and add it to the plugins list of mkdocs.yml.",
@@ -52,7 +51,8 @@ class BuildModel:
 def build_model(spec: ModelSpec, cache_dir: Path, optimize: bool) -> BuildModel:
     """The model to embed with: the prepared variant when possible, else the shipped file.
 
-    A variant is prepared once (seconds) and reused from ``cache_dir/models``.
+    A variant is prepared once per user (seconds) and reused from ``cache_dir/models``,
+    where ``cache_dir`` is the per-user cache (:mod:`..user_cache`) in a build.
     A model that cannot be prepared is remembered, so the warning and the
     wasted work happen once.
     """
@@ -60,19 +60,15 @@ def build_model(spec: ModelSpec, cache_dir: Path, optimize: bool) -> BuildModel:
     if not optimize:
         return plain
     target = cache_dir / "models" / f"{spec.fingerprint}-{VARIANT}.onnx"
-    failed = target.with_name(target.name + _FAILED)
-    if failed.exists():
-        return plain
-    if not target.exists():
+
+    def make() -> bytes:
         log.info("embed: preparing the optimised build model for %s (once per model)", spec.name)
-        try:
-            prepared = prepare(spec.onnx_path)
-            _check_agreement(spec, prepared)
-        except Exception as exc:  # onnx, the optimiser and the check raise many types; any means "run as is"
-            log.warning("embed: cannot optimise %s (%s); embedding with it as is", spec.name, exc)
-            write_atomic(failed, str(exc).encode())
-            return plain
-        write_atomic(target, prepared)
+        prepared = prepare(spec.onnx_path)
+        check_agreement(spec, prepared)
+        return prepared
+
+    if not derive_once(target, make, f"optimise {spec.name}"):
+        return plain
     key = hashlib.sha256(f"{spec.fingerprint}\0{VARIANT}".encode()).hexdigest()[:16]
     return BuildModel(target, key, VARIANT)
 
@@ -85,12 +81,12 @@ def prepare(onnx_path: Path) -> bytes:
     from .fuse import fuse_attention_file
 
     with tempfile.TemporaryDirectory(prefix="mkdocs-embed-") as tmp:
-        folded, attention, fused, quantised = (
+        folded, attention, fused, quantized = (
             Path(tmp) / name for name in ("folded.onnx", "attention.onnx", "fused.onnx", "int8.onnx")
         )
         _fold_constants(onnx_path, folded)
         fuse_attention_file(folded, attention)
-        with _quiet("onnxruntime.transformers", ""):  # both chat on the root and their own loggers
+        with quiet("onnxruntime.transformers", ""):  # both chat on the root and their own loggers
             # heads and hidden size 0: the optimiser reads them from the graph
             fused_model = optimizer.optimize_model(
                 str(attention), model_type="bert", num_heads=0, hidden_size=0, opt_level=0, use_gpu=False,
@@ -99,10 +95,10 @@ def prepare(onnx_path: Path) -> bytes:
             fused_model.save_model_to_file(str(fused))
             # Attention becomes QAttention: its Q, K and V projections are one int8 product.
             quantize_dynamic(
-                fused, quantised, per_channel=True, reduce_range=False,
+                fused, quantized, per_channel=True, reduce_range=False,
                 weight_type=QuantType.QInt8, op_types_to_quantize=["MatMul", "Attention"],
             )
-        return quantised.read_bytes()
+        return quantized.read_bytes()
 
 
 def _fusions():
@@ -122,7 +118,7 @@ def _fusions():
 
 
 @contextlib.contextmanager
-def _quiet(*names: str) -> Iterator[None]:
+def quiet(*names: str) -> Iterator[None]:
     """Hold these loggers at ERROR: the optimiser's advice is noise in a build log."""
     loggers = [logging.getLogger(name or None) for name in names]
     levels = [logger.level for logger in loggers]
@@ -135,8 +131,8 @@ def _quiet(*names: str) -> Iterator[None]:
             logger.setLevel(level)
 
 
-def _check_agreement(spec: ModelSpec, prepared: bytes) -> None:
-    """Refuse a variant whose vectors stray from the original's: the browser embeds queries with the original."""
+def check_agreement(spec: ModelSpec, prepared: bytes) -> None:
+    """Refuse a variant whose vectors stray from the original's: build and browser models must embed alike."""
     import numpy as np
 
     from .encoder import Encoder

@@ -13,11 +13,13 @@ from typing import Any
 
 from .. import __version__
 from ..atomic import write_atomic
-from ..index_format import ASSET_DIR, DATA_KINDS, FORMAT_VERSION, MANIFEST, SHARD_KINDS
+from ..format.manifest import ALL_KINDS, MANIFEST, encode_manifest
+from ..layout import ASSET_DIR
 from ..model.spec import ModelSpec, file_sha256
+from .query_model import query_model
 from .shipped import place
 
-INDEX_KINDS = (*DATA_KINDS, *SHARD_KINDS, "model", "tokenizer")
+INDEX_KINDS = (*(k.kind for k in ALL_KINDS), "model", "tokenizer")
 """The first part of every index file's name; with the manifest, all that :func:`write_index` leaves in the folder."""
 
 
@@ -40,7 +42,8 @@ def write_index(
 ) -> dict[str, Any]:
     """Write ``shards`` and ``files`` (kind → (name, stored bytes)), then the manifest naming ``files``.
 
-    The model and tokenizer are hard links to copies in ``cache_dir`` where it is given (see :mod:`.shipped`).
+    The model is the browser's compact query model (:mod:`.query_model`); it and the tokenizer are hard
+    links to copies in ``cache_dir`` where it is given (see :mod:`.shipped`).
     """
     out = asset_dir(site_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -60,19 +63,11 @@ def write_index(
         "max_tokens": spec.max_tokens,
     }
     if ship_model:
-        model["onnx"] = _copy_hashed(spec.onnx_path, "model", "onnx", out, cache_dir)
+        model["onnx"] = _copy_hashed(query_model(spec, cache_dir), "model", "onnx", out, cache_dir)
         model["tokenizer"] = _copy_hashed(spec.tokenizer_path, "tokenizer", "json", out, cache_dir)
-    manifest = {
-        "format": FORMAT_VERSION,
-        "generator": f"mkdocs-embed {__version__}",
-        "model": model,
-        "counts": counts,
-        "hnsw": {"m": m, "ef_search": ef_search},
-        "ranking": ranking or {},
-        "files": {kind: name for kind, (name, _) in files.items()},
-        "bytes": {kind: len(data) for kind, (_, data) in files.items()},
-    }
-    write_atomic(out / MANIFEST, json.dumps(manifest, indent=1).encode())
+    data = encode_manifest(f"mkdocs-embed {__version__}", model, counts, {"m": m, "ef_search": ef_search}, files, ranking)
+    write_atomic(out / MANIFEST, data)
+    manifest = json.loads(data)
     live = {*manifest["files"].values(), *(name for name, _ in shards), model.get("onnx"), model.get("tokenizer")}
     # every kind this version writes, so a build without vectors also removes the last build's
     _remove_stale(out, kinds=(*INDEX_KINDS, "chunks"), live=live)  # chunks: format 1

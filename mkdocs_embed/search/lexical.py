@@ -11,8 +11,8 @@ import math
 import re
 from collections.abc import Callable
 
-from mkdocs_embed.index.lexical_file import LexicalHead, Shard, decode_head, decode_shard, shard_of
-from mkdocs_embed.index_format import FormatError
+from mkdocs_embed.format.base import FormatError
+from mkdocs_embed.format.lexical import LexicalHead, Shard, decode_head, decode_shard, shard_of
 from mkdocs_embed.search.analyze import PREFIX_MIN, Analyzer
 
 _IDF_GRID = 1048576.0  # 2**20: rounding idf to this grid hides libm's last-bit differences
@@ -40,17 +40,8 @@ class LexicalIndex:
     """A loaded lexical index, head and every postings file; ``search`` is BM25 with its parameters."""
 
     def __init__(self, head: LexicalHead, shards: list[Shard]) -> None:
-        header = head.header
-        try:
-            if not isinstance(header["language"], str):
-                raise TypeError("language must be a string")
-            self.analyzer = Analyzer(header["language"], header["stopwords"])
-            self.k1 = float(header["k1"])
-            self.b = float(header["b"])
-            if not all(math.isfinite(x) for x in (self.k1, self.b)):
-                raise ValueError("k1 and b must be finite")
-        except (KeyError, TypeError, ValueError, OverflowError) as e:
-            raise FormatError(f"lexical index is malformed ({e}); rebuild the site") from None
+        self.analyzer = Analyzer(head.language, head.stopwords)
+        self.k1, self.b = head.k1, head.b
         if len(shards) != len(head.postings):
             raise FormatError("lexical index: a postings file is missing")
         self._shards = shards
@@ -63,9 +54,9 @@ class LexicalIndex:
         self._norm = [k1 * (1 - b + b * dl / avgdl) for dl in self.lengths]
 
     @classmethod
-    def from_files(cls, head: bytes, read: Callable[[str], bytes]) -> LexicalIndex:
-        """Load the decompressed head file and, through ``read`` (name → decompressed bytes), every postings file."""
-        decoded = decode_head(head)
+    def from_files(cls, head: bytes, read: Callable[[str], bytes], n_chunks: int | None = None) -> LexicalIndex:
+        """Load the decompressed head file (of ``n_chunks`` chunks, where given) and, through ``read`` (name → decompressed bytes), every postings file."""
+        decoded = decode_head(head, n_chunks)
         n, count = len(decoded.lengths), len(decoded.postings)
         return cls(decoded, [decode_shard(read(name), n, i, count, name) for i, name in enumerate(decoded.postings)])
 

@@ -2,29 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
+from ..format.base import FormatError, decompress, parse_json
+from ..format.graph import decode_graph
+from ..format.manifest import check_manifest, has_vectors
+from ..format.pages import decode_fragment, decode_pages, page_chunks
+from ..format.vectors import decode_vectors
 from ..index.hnsw import Graph, empty_graph
-from ..index_format import (
-    ASSET_DIR,
-    MANIFEST,
-    FormatError,
-    check_manifest,
-    decode_fragment,
-    decode_graph,
-    decode_pages,
-    decode_vectors,
-    decompress,
-    has_vectors,
-    page_chunks,
-    parse_json,
-)
+from ..layout import ASSET_DIR, MANIFEST
 from ..model.spec import ModelSpec
 from .lexical import LexicalIndex
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -34,7 +29,7 @@ class LoadedIndex:
     folder: Path
     manifest: dict[str, Any]
     chunks: dict[str, Any]
-    """``pages`` (url, title) and ``chunks`` (page, anchor, path, text), column-wise, from the pages and fragment files."""
+    """``pages`` (url, title) and ``chunks`` (page, anchor, path, text), column-wise: paths from the pages file, the rest from fragments."""
     scales: np.ndarray
     vectors: np.ndarray
     graph: Graph
@@ -68,24 +63,26 @@ def load_index(site_dir: Path) -> LoadedIndex:
         data = manifest_path.read_bytes()
     except OSError as exc:
         raise FormatError(f"cannot read {manifest_path}: {exc}") from exc
-    manifest = check_manifest(parse_json(data, str(manifest_path)))
+    manifest = check_manifest(parse_json(data, MANIFEST))
     n = int(manifest["counts"]["chunks"])
-    files = manifest["files"]
+    files, sizes = manifest["files"], manifest.get("bytes", {})
+
+    def read(kind: str) -> bytes:
+        return _read(folder, files[kind], sizes.get(kind))
+
     if has_vectors(manifest):
-        scales, vectors = decode_vectors(_read(folder, files["vectors"]))
-        if len(scales) != n or vectors.shape[1] != int(manifest["model"]["dims"]):
-            raise FormatError("vectors file does not match the manifest's counts or dims")
-        graph = decode_graph(_read(folder, files["graph"]), n)
+        scales, vectors = _named(files["vectors"], decode_vectors, read("vectors"), n, int(manifest["model"]["dims"]))
+        graph = _named(files["graph"], decode_graph, read("graph"), n)
     else:  # text-only (``serve: false``): only lexical search can answer
         scales, vectors, graph = np.zeros(0, np.float32), np.zeros((0, 0), np.int8), empty_graph()
-    pages = decode_pages(_read(folder, files["pages"]), n)
+    pages = _named(files["pages"], decode_pages, read("pages"), n)
     postings: list[str] = []
 
     def read_postings(name: str) -> bytes:
         postings.append(name)
         return _read(folder, name)
 
-    lexical = LexicalIndex.from_files(_read(folder, files["lexical"]), read_postings)
+    lexical = _named(files["lexical"], LexicalIndex.from_files, read("lexical"), read_postings, n)
     return LoadedIndex(
         folder=folder,
         manifest=manifest,
@@ -98,24 +95,33 @@ def load_index(site_dir: Path) -> LoadedIndex:
     )
 
 
+def _named(name: str, decode: Callable[..., T], *args: Any) -> T:
+    """``decode(*args)``, its FormatError naming the file: the one line the CLI prints."""
+    try:
+        return decode(*args)
+    except FormatError as exc:
+        raise FormatError(str(exc) if name in str(exc) else f"{name}: {exc}") from exc
+
+
 def _chunk_table(folder: Path, pages: dict[str, list[Any]], n: int) -> dict[str, Any]:
     """Every page's fragment, joined into one column-wise table of chunks."""
-    chunks: dict[str, list[Any]] = {"page": [], "anchor": [], "path": [], "text": []}
-    titles = []
+    chunks: dict[str, list[Any]] = {"page": [], "anchor": [], "path": pages["path"], "text": []}
     for page, name in enumerate(pages["fragments"]):
-        ids = page_chunks(pages, page, n)
+        ids = page_chunks(pages["first"], page, n)
         fragment = decode_fragment(_read(folder, name), len(ids), name)
-        titles.append(fragment["title"])
         chunks["page"] += [page] * len(ids)
-        for col in ("anchor", "path", "text"):
-            chunks[col] += fragment[col]
-    return {"pages": {"url": pages["url"], "title": titles}, "chunks": chunks}
+        chunks["anchor"] += fragment["anchor"]
+        chunks["text"] += fragment["text"]
+    return {"pages": {"url": pages["url"], "title": pages["title"]}, "chunks": chunks}
 
 
-def _read(folder: Path, name: str) -> bytes:
+def _read(folder: Path, name: str, size: int | None = None) -> bytes:
+    """A data file, decompressed; its stored size must be the manifest's, where the manifest gives one."""
     path = folder / name
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise FormatError(f"index file {path} is missing or unreadable ({exc.strerror})") from exc
-    return decompress(data, str(path))
+        raise FormatError(f"{name}: missing or unreadable ({exc.strerror})") from exc
+    if size is not None and len(data) != size:
+        raise FormatError(f"{name}: has {len(data)} bytes, the manifest says {size}: truncated or from another build")
+    return decompress(data, name)

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from ..atomic import write_atomic
-from ..index_format import KEY_BYTES
+from ..format.vectors import KEY_BYTES
 from ..log import log
 
 _MAGIC = b"MKEMBV1\0"

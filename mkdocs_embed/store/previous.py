@@ -3,16 +3,19 @@
 A CI runner without a cache can still skip the chunks that did not change: the
 deployed ``keys`` file keeps each chunk's cache key, and the deployed
 ``vectors`` file its int8 vector. Reused vectors are those int8 vectors turned
-back into float32 (cosine ≈ 0.9999 with the originals); quantising them again
+back into float32 (cosine ≈ 0.9999 with the originals); quantizing them again
 gives back exactly the deployed bytes, so reuse never drifts.
 
-Every failure (network, timeout, size, checksum, format, another model) is a
-warning, and the build embeds instead.
+A first deploy has nothing to reuse: a site that answers 404 for its manifest,
+or cannot be reached at all, is said at INFO, so `mkdocs build --strict` passes.
+Every failure of a deploy that exists (an HTTP error, a timeout, size,
+checksum, format, another model) is a warning, and the build embeds instead.
 """
 
 from __future__ import annotations
 
 import hashlib
+import socket
 import time
 import urllib.error
 import urllib.parse
@@ -22,16 +25,10 @@ from collections.abc import Collection
 import numpy as np
 
 from ..index.quantize import dequantize
-from ..index_format import (
-    ASSET_DIR,
-    MANIFEST,
-    FormatError,
-    check_manifest,
-    decode_keys,
-    decode_vectors,
-    decompress,
-    parse_json,
-)
+from ..format.base import FormatError, decompress, parse_json
+from ..format.manifest import check_manifest
+from ..format.vectors import decode_keys, decode_vectors
+from ..layout import ASSET_DIR, MANIFEST
 from ..log import log
 
 TIMEOUT_S = 30.0
@@ -44,6 +41,10 @@ class _Unusable(Exception):
     """Why the previous deploy's vectors cannot be reused."""
 
 
+class _NotDeployed(_Unusable):
+    """There is no previous deploy yet: its manifest is not found, or its host is not reachable."""
+
+
 def fetch_vectors(
     site_url: str, model_fingerprint: str, wanted: Collection[bytes], timeout: float | None = None,
 ) -> dict[bytes, np.ndarray]:
@@ -53,6 +54,9 @@ def fetch_vectors(
         if urllib.parse.urlsplit(base).scheme not in ("http", "https"):
             raise _Unusable("only http:// and https:// addresses are supported")
         found = _fetch(urllib.parse.urljoin(base, ASSET_DIR + "/"), model_fingerprint, set(wanted), timeout or TIMEOUT_S)
+    except _NotDeployed as exc:
+        log.info("embed: nothing to reuse from the previous deploy %s yet (%s); embedding", base, exc)
+        return {}
     except _Unusable as exc:
         log.warning("embed: cannot reuse vectors of the previous deploy %s (%s); embedding instead", base, exc)
         return {}
@@ -63,23 +67,22 @@ def fetch_vectors(
 def _fetch(folder: str, fingerprint: str, wanted: set[bytes], timeout: float) -> dict[bytes, np.ndarray]:
     deadline = time.monotonic() + timeout
     try:
-        manifest = check_manifest(parse_json(_download(folder + MANIFEST, MAX_MANIFEST_BYTES, deadline), MANIFEST))
+        raw = _download(folder + MANIFEST, MAX_MANIFEST_BYTES, deadline, first=True)
+        manifest = check_manifest(parse_json(raw, MANIFEST))
     except FormatError as exc:
         raise _Unusable(f"its {MANIFEST} is unreadable: {exc}") from exc
     theirs = manifest["model"].get("fingerprint")
     if theirs != fingerprint:
         raise _Unusable(f"it was built with another model (fingerprint {theirs!r}, this build {fingerprint!r})")
     files = manifest["files"]
-    if "vectors" not in files:
-        raise _Unusable("it has no vectors (built with `serve: false`?)")
+    if "vectors" not in files or "keys" not in files:
+        raise _Unusable("it has no vectors or no keys (built with `serve: false`?)")
     n = int(manifest["counts"]["chunks"])
     try:
         keys = decode_keys(_data_file(folder, files["keys"], deadline), n)
-        scales, q = decode_vectors(_data_file(folder, files["vectors"], deadline))
+        scales, q = decode_vectors(_data_file(folder, files["vectors"], deadline), n, int(manifest["model"]["dims"]))
     except FormatError as exc:
         raise _Unusable(str(exc)) from exc
-    if len(scales) != n or q.shape[1] != int(manifest["model"]["dims"]):
-        raise _Unusable("its vectors do not match its manifest")
     rows = {}
     for row, key in enumerate(keys):
         if key in wanted:
@@ -99,8 +102,12 @@ def _data_file(folder: str, name: str, deadline: float) -> bytes:
     return decompress(data, name)
 
 
-def _download(url: str, limit: int, deadline: float) -> bytes:
-    """GET ``url`` within ``limit`` bytes and before ``deadline``."""
+def _download(url: str, limit: int, deadline: float, first: bool = False) -> bytes:
+    """GET ``url`` within ``limit`` bytes and before ``deadline``.
+
+    ``first``: the deploy's first file, whose absence (404, 410, no such host,
+    connection refused) means there is no deploy yet rather than a broken one.
+    """
     remaining = deadline - time.monotonic()
     if remaining <= 0:
         raise _Unusable("the download took too long")
@@ -117,7 +124,9 @@ def _download(url: str, limit: int, deadline: float) -> bytes:
                 parts.append(block)
             return b"".join(parts)
     except urllib.error.HTTPError as exc:
-        raise _Unusable(f"{url} answered HTTP {exc.code}") from exc
+        absent = first and exc.code in (404, 410)
+        raise (_NotDeployed if absent else _Unusable)(f"{url} answered HTTP {exc.code}") from exc
     except (urllib.error.URLError, OSError) as exc:  # refused, DNS, timeouts, resets
         reason = getattr(exc, "reason", exc)
-        raise _Unusable(f"{url} could not be downloaded: {reason}") from exc
+        unreachable = first and isinstance(reason, (ConnectionRefusedError, socket.gaierror))
+        raise (_NotDeployed if unreachable else _Unusable)(f"{url} could not be downloaded: {reason}") from exc

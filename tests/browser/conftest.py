@@ -4,6 +4,7 @@ server on 127.0.0.1, and Debian's Chromium driven by Playwright."""
 from __future__ import annotations
 
 import functools
+import os
 import http.server
 import shutil
 import subprocess
@@ -16,9 +17,12 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.needs import missing
+
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE_SITE = REPO / "example-site"
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+"""Debian's Chromium; the variable names another (and lets a test show what happens without one)."""
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -31,24 +35,32 @@ THEMES = {
 
 def _need_bundle() -> None:
     if not (REPO / "mkdocs_embed" / "assets" / "bundle.json").is_file():
-        pytest.skip("widget bundle not built: run `npm ci && npm run build` in js/")
+        missing("widget bundle not built: run `make js`")
+
+
+def chromium_path() -> str:
+    """The browser the tests drive; a skip without one, a failure in CI."""
+    if not Path(CHROMIUM).exists():
+        missing(f"{CHROMIUM} is not installed")
+    return CHROMIUM
 
 
 @pytest.fixture(scope="session")
 def chromium():
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is not installed")
+    path = chromium_path()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
 
 
 @pytest.fixture(scope="session")
 def build_site(tmp_path_factory) -> Callable[..., Path]:
-    """``build_site(theme, extra_docs={path: text})`` → a site built by a real ``mkdocs build``.
+    """``build_site(theme, extra_docs={path: text}, theme_options={}, extra_config={}, embed={})`` → a site
+    built by a real ``mkdocs build``; ``theme_options`` go under ``theme:``, ``extra_config`` at the top level,
+    ``embed`` under the plugin.
 
     Builds share one embedding cache, so only the first one embeds everything.
     """
@@ -56,8 +68,11 @@ def build_site(tmp_path_factory) -> Callable[..., Path]:
     cache = tmp_path_factory.mktemp("embed-cache")
     built: dict[tuple, Path] = {}
 
-    def build(theme: str = "mkdocs", extra_docs: dict[str, str] | None = None) -> Path:
-        key = (theme, tuple(sorted((extra_docs or {}).items())))
+    def build(
+        theme: str = "mkdocs", extra_docs: dict[str, str] | None = None, theme_options: dict | None = None,
+        extra_config: dict | None = None, embed: dict | None = None,
+    ) -> Path:
+        key = (theme, tuple(sorted((extra_docs or {}).items())), yaml.safe_dump([theme_options, extra_config, embed]))
         if key in built:
             return built[key]
         root = tmp_path_factory.mktemp(f"site-{theme}")
@@ -66,8 +81,9 @@ def build_site(tmp_path_factory) -> Callable[..., Path]:
             (root / "docs" / rel).parent.mkdir(parents=True, exist_ok=True)
             (root / "docs" / rel).write_text(text, "utf-8")
         config = yaml.safe_load((EXAMPLE_SITE / "mkdocs.yml").read_text("utf-8"))
-        config["theme"] = THEMES[theme]
-        config["plugins"] = [{"embed": {"cache_dir": str(cache)}}]
+        config["theme"] = {**THEMES[theme], **(theme_options or {})}
+        config["plugins"] = [{"embed": {"cache_dir": str(cache), **(embed or {})}}]
+        config.update(extra_config or {})
         if extra_docs:
             config.pop("nav", None)
         (root / "mkdocs.yml").write_text(yaml.safe_dump(config), "utf-8")

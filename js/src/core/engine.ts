@@ -1,32 +1,24 @@
 /**
  * The search engine without a DOM: loads the index progressively and answers
  * queries exactly as mkdocs_embed/search/engine.py does. BM25 alone until a
- * query vector and the graph are there, then reciprocal-rank fusion of the
- * two candidate lists (docs/reference/ranking.md).
+ * query vector and the graph are there, then the fusion of both halves per
+ * section (docs/reference/ranking.md); one result per section either way.
  *
- * Everything is loaded when first needed: the pages file and the lexical
- * head at start; a query's postings files when it is asked; a page's
- * fragment (anchors, heading paths, excerpts) when one of its chunks is shown
- * or fused; vectors and graph for semantic search.
+ * Everything is loaded when first needed: the pages file (URLs, titles,
+ * heading paths: all that ranking reads) and the lexical head at start; a
+ * query's postings files when it is asked; a page's fragment (anchors,
+ * excerpts) when one of its chunks is shown; vectors and graph for semantic
+ * search. Ranking never waits for a fragment.
  */
-import {
-  IndexError,
-  type DataKind,
-  type Fragment,
-  type Manifest,
-  type Pages,
-  decompress,
-  decompressGradually,
-  parseFragment,
-  parseGraph,
-  parseManifest,
-  parsePages,
-  parseVectors,
-} from "./format";
+import { IndexError, decompress, decompressGradually, parseJson } from "./format/base";
+import { parseGraph } from "./format/graph";
+import { type DataKind, MANIFEST, type Manifest, parseManifest } from "./format/manifest";
+import { type Fragment, type Pages, parseFragment, parsePages } from "./format/pages";
+import { parseVectors } from "./format/vectors";
 import { warmUpAnalyzer } from "./analyze";
 import { groupByPage, hybrid, onePerSection, parseRanking, type PageGroup, type Ranking } from "./fusion";
 import { HnswIndex, type Hit } from "./hnsw";
-import { LexicalFormatError, LexicalIndex, topK, type Scored } from "./lexical";
+import { LexicalIndex, topK, type Scored } from "./lexical";
 
 export type Fetch = (url: string, init?: RequestInit) => Promise<Response>;
 
@@ -38,11 +30,9 @@ export type Fetch = (url: string, init?: RequestInit) => Promise<Response>;
  */
 export type Priority = "high" | "low";
 
-/** What a result shows of its chunk, from its page's fragment file. */
+/** What a result shows of its chunk beyond its page and heading path, from its page's fragment file. */
 export interface Section {
   anchor: string;
-  /** Heading path: the page title, then each heading down to the section. */
-  path: string[];
   text: string;
 }
 
@@ -53,8 +43,10 @@ export interface Result {
   score: number;
   page: number;
   url: string;
-  /** The page's title and the chunk's section: null until the page's fragment is loaded (see Engine.loadSections). */
-  title: string | null;
+  title: string;
+  /** Heading path: the page title, then each heading down to the chunk's section. */
+  path: string[];
+  /** Anchor and excerpt: null until the page's fragment is loaded (see Engine.loadSections). */
   section: Section | null;
 }
 
@@ -74,24 +66,12 @@ async function fetchBytes(fetchImpl: Fetch, url: string, name: string, priority:
   }
 }
 
-/** A LexicalFormatError as the IndexError of the file it came from. */
-function asIndexError<T>(name: string, read: () => T): T {
-  try {
-    return read();
-  } catch (err) {
-    if (err instanceof LexicalFormatError) throw new IndexError("corrupt", `${name}: ${err.message}`);
-    throw err;
-  }
-}
-
 export class Engine {
   private dense: HnswIndex | null = null;
   private densePromise: Promise<void> | null = null;
   /** Page of each chunk id. */
   private readonly pageOf: Uint32Array;
   private readonly fragments: (Fragment | undefined)[];
-  /** Heading paths by chunk id, as fragments arrive: what the fusion's heading boost reads. */
-  private readonly paths: string[][];
   private readonly loads = new Map<string, Promise<void>>();
 
   private constructor(
@@ -106,33 +86,24 @@ export class Engine {
     this.pageOf = new Uint32Array(n);
     pages.first.forEach((start, page) => this.pageOf.fill(page, start, pages.first[page + 1] ?? n));
     this.fragments = new Array(pages.url.length);
-    this.paths = new Array(n);
   }
 
   /** Load the manifest, the pages and the lexical head: enough to start answering. */
   static async load(base: string, fetchImpl: Fetch = (u, init) => fetch(u, init)): Promise<Engine> {
-    const raw = await fetchBytes(fetchImpl, new URL("manifest.json", base).href, "manifest.json", "high");
-    let json: unknown;
-    try {
-      json = JSON.parse(new TextDecoder().decode(raw));
-    } catch {
-      throw new IndexError("manifest", "manifest.json is not valid JSON");
-    }
+    const raw = await fetchBytes(fetchImpl, new URL(MANIFEST, base).href, MANIFEST, "high");
+    const json = parseJson(raw, MANIFEST);
     const manifest = parseManifest(json);
     let ranking: Ranking;
     try {
       ranking = parseRanking((json as Record<string, unknown>).ranking);
     } catch (err) {
-      throw new IndexError("manifest", `manifest.json: ${(err as Error).message}`);
+      throw new IndexError("manifest", `${MANIFEST}: ${(err as Error).message}`);
     }
     const files = Promise.all([loadFile(manifest, "pages", base, fetchImpl), loadFile(manifest, "lexical", base, fetchImpl)]);
     warmUpAnalyzer(); // while the two files download
     const [pages, head] = await files;
     const name = manifest.files.lexical as string;
-    const lexical = asIndexError(name, () => LexicalIndex.fromHead(head));
-    if (lexical.size !== manifest.counts.chunks) {
-      throw new IndexError("corrupt", `${name} holds ${lexical.size} chunks, the manifest says ${manifest.counts.chunks}; rebuild the site`);
-    }
+    const lexical = LexicalIndex.fromHead(head, name, manifest.counts.chunks);
     return new Engine(manifest, ranking, parsePages(pages, manifest), lexical, base, fetchImpl);
   }
 
@@ -176,7 +147,7 @@ export class Engine {
     if (missing.length === 0) return null;
     const names = this.lexical.postings;
     return Promise.all(
-      missing.map((i) => this.once(names[i], "high", (bytes) => asIndexError(names[i], () => this.lexical.addPostings(i, bytes)))),
+      missing.map((i) => this.once(names[i], "high", (bytes) => this.lexical.addPostings(i, bytes))),
     ).then(() => undefined);
   }
 
@@ -194,7 +165,7 @@ export class Engine {
    */
   prefetch(): Promise<void> {
     const names = this.lexical.postings;
-    const postings = names.map((name, i) => this.once(name, "low", (bytes) => asIndexError(name, () => this.lexical.addPostings(i, bytes))));
+    const postings = names.map((name, i) => this.once(name, "low", (bytes) => this.lexical.addPostings(i, bytes)));
     const fragments = Array.from(this.pages.first, (id) => this.loadSections([id], "low"));
     return Promise.allSettled([...postings, ...fragments]).then(() => undefined);
   }
@@ -202,9 +173,7 @@ export class Engine {
   private addFragment(page: number, bytes: Uint8Array): void {
     const start = this.pages.first[page];
     const end = page + 1 < this.pages.first.length ? this.pages.first[page + 1] : this.manifest.counts.chunks;
-    const fragment = parseFragment(bytes, this.pages.fragments[page], end - start);
-    fragment.path.forEach((path, i) => (this.paths[start + i] = path));
-    this.fragments[page] = fragment;
+    this.fragments[page] = parseFragment(bytes, this.pages.fragments[page], end - start);
   }
 
   /** Dense hits alone, for parity checks and debugging. */
@@ -216,29 +185,23 @@ export class Engine {
   /** BM25 hits alone; loads the query's postings files first. */
   async lexicalSearch(query: string, k: number): Promise<Scored[]> {
     await this.loadPostings(query);
-    return this.bm25(query, k);
-  }
-
-  /** A damaged posting list shows when first used: it is the postings files' IndexError. */
-  private bm25(query: string, k: number): Scored[] {
-    return asIndexError("a postings file", () => this.lexical.search(query, k));
+    return this.lexical.search(query, k);
   }
 
   /**
    * The best `k` sections in rank order, each its best chunk: hybrid when a
    * query vector is given and the graph is loaded, else BM25 alone. Hybrid is
    * the Python engine's, step for step: each list's first `candidates` chunks,
-   * fused with heading boosts (for which it loads the candidates' fragments),
-   * then one result per section.
+   * fused per section with heading boosts from the pages file's heading paths.
    */
   async search(query: string, vector: ArrayLike<number> | null, k: number): Promise<Result[]> {
     await this.loadPostings(query);
     const n = Math.max(this.ranking.candidates, k);
     let hits: Scored[];
     if (vector !== null && this.dense !== null) {
-      hits = await this.hybrid(query, vector, n, this.dense);
+      hits = this.hybrid(query, vector, n, this.dense);
     } else {
-      hits = this.bm25(query, n);
+      hits = this.lexical.search(query, n);
     }
     return onePerSection(hits, (id) => this.sectionKey(id), k).map((h, rank) => this.result(h, rank));
   }
@@ -247,9 +210,9 @@ export class Engine {
    * Each list's first `n` chunks are the candidates; every candidate gets its
    * cosine, and its BM25 score where it has one (Python's `_hybrid`).
    */
-  private async hybrid(query: string, vector: ArrayLike<number>, n: number, dense: HnswIndex): Promise<Scored[]> {
+  private hybrid(query: string, vector: ArrayLike<number>, n: number, dense: HnswIndex): Scored[] {
     const nearest = dense.search(vector, n);
-    const all = asIndexError("a postings file", () => this.lexical.scores(query));
+    const all = this.lexical.scores(query);
     const lexical = topK(all, n);
     const inDense = new Set(nearest.map((h) => h.id));
     const cosine = [...nearest, ...dense.scores(vector, lexical.filter((h) => !inDense.has(h.id)).map((h) => h.id))];
@@ -258,23 +221,17 @@ export class Engine {
     const inLexical = new Set(lexical.map((h) => h.id));
     const bm25 = [...lexical];
     for (const h of nearest) if (!inLexical.has(h.id) && bm25Of.has(h.id)) bm25.push({ id: h.id, score: bm25Of.get(h.id)! });
-    await this.loadSections(cosine.map((h) => h.id));
-    return hybrid(query, cosine, bm25, this.paths, (id) => this.sectionKey(id), this.lexical.analyzer, this.ranking);
+    return hybrid(query, cosine, bm25, this.pages.path, (id) => this.sectionKey(id), this.lexical.analyzer, this.ranking);
   }
 
-  /**
-   * A chunk's section: its page and heading path. A chunk whose page's
-   * fragment is not loaded yet stands for itself (BM25 results are shown
-   * before the fragments arrive; once they are here, the keys are Python's).
-   */
+  /** A chunk's section: its page and heading path (Python's `(page, path)`). */
   private sectionKey(id: number): string {
-    const path = this.paths[id];
-    return path === undefined ? `#${id}` : `${this.pageOf[id]}\n${path.join("\n")}`;
+    return `${this.pageOf[id]}\n${this.pages.path[id].join("\n")}`;
   }
 
   /** The results again, with every section that is loaded by now. */
   withSections(results: readonly Result[]): Result[] {
-    return results.map((r) => ({ ...r, title: this.fragments[r.page]?.title ?? null, section: this.section(r.id) }));
+    return results.map((r) => ({ ...r, section: this.section(r.id) }));
   }
 
   /** Results grouped for display: pages in order of their best result, results in rank order. */
@@ -292,13 +249,13 @@ export class Engine {
     const fragment = this.fragments[page];
     if (fragment === undefined) return null;
     const row = id - this.pages.first[page];
-    return { anchor: fragment.anchor[row], path: fragment.path[row], text: fragment.text[row] };
+    return { anchor: fragment.anchor[row], text: fragment.text[row] };
   }
 
   private result(hit: Scored, rank: number): Result {
     const page = this.pageOf[hit.id];
-    const title = this.fragments[page]?.title ?? null;
-    return { id: hit.id, rank, score: hit.score, page, url: this.pages.url[page], title, section: this.section(hit.id) };
+    const { url, title } = this.pages;
+    return { id: hit.id, rank, score: hit.score, page, url: url[page], title: title[page], path: this.pages.path[hit.id], section: this.section(hit.id) };
   }
 }
 

@@ -9,9 +9,8 @@
  * own terms' lists, each checked before its first use.
  */
 import { Analyzer, PREFIX_MIN } from "./analyze";
-import { u16s, u32s } from "./format";
+import { type LexicalHead, Shard, parseHead, shardOf, varint } from "./format/lexical";
 
-export const LEXICAL_VERSION = 3;
 /** 2**20: idf is rounded to this grid so that libm's last-bit differences vanish. */
 const IDF_GRID = 1048576;
 /** Index terms that the word being typed stands for, at most: the ones in most chunks. */
@@ -39,101 +38,6 @@ export interface Scored {
   score: number;
 }
 
-/** Thrown for a file this reader cannot use; the message says what to do. */
-export class LexicalFormatError extends Error {}
-
-const malformed = (what: string) => new LexicalFormatError(`lexical index is malformed (${what}); rebuild the site`);
-
-/** The postings file of `term`: 32-bit FNV-1a over its UTF-16 code units, modulo the number of files. */
-export function shardOf(term: string, shards: number): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < term.length; i++) h = Math.imul(h ^ term.charCodeAt(i), 0x01000193) >>> 0;
-  return h % shards;
-}
-
-/** The JSON header of a head or postings file, and where the tables after it start. */
-function readHeader(bytes: Uint8Array): { header: Record<string, unknown>; end: number } {
-  if (bytes.byteLength < 8) throw malformed("truncated");
-  const size = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0, true);
-  if (size % 4 !== 0 || 4 + size + 4 > bytes.byteLength) throw malformed("header size");
-  let json: unknown;
-  try {
-    json = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(4, 4 + size)));
-  } catch {
-    throw new LexicalFormatError("lexical index header is not valid JSON; rebuild the site");
-  }
-  if (json === null || typeof json !== "object" || Array.isArray(json)) throw malformed("header is not an object");
-  return { header: json as Record<string, unknown>, end: 4 + size };
-}
-
-const isStrings = (xs: unknown): xs is string[] => Array.isArray(xs) && xs.every((x) => typeof x === "string");
-
-/**
- * One postings file: its terms, each term's df and byte range, and the
- * LEB128 lists. Its tables are checked when it loads; each list before its
- * first use, so that the first keystroke pays for its own terms only.
- */
-class Shard {
-  readonly terms = new Map<string, number>();
-  readonly df: Uint32Array;
-  readonly offsets: Uint32Array;
-  readonly postings: Uint8Array;
-  private readonly checked: Uint8Array;
-
-  constructor(
-    bytes: Uint8Array,
-    index: number,
-    count: number,
-    private readonly n: number,
-  ) {
-    const { header, end } = readHeader(bytes);
-    const [t] = u32s(bytes, end, 1, "lexical index");
-    const start = end + 4 + 4 * (2 * t + 1);
-    const terms = header.terms;
-    if (!isStrings(terms) || terms.length !== t || start > bytes.byteLength) throw malformed("postings tables");
-    terms.forEach((term, i) => {
-      if (shardOf(term, count) !== index) throw malformed("a term in another term's postings file");
-      this.terms.set(term, i);
-    });
-    this.df = u32s(bytes, end + 4, t, "lexical index");
-    this.offsets = u32s(bytes, end + 4 + 4 * t, t + 1, "lexical index");
-    this.postings = bytes.subarray(start);
-    this.checked = new Uint8Array(t);
-    const { offsets, df } = this;
-    if (offsets[0] !== 0 || offsets[t] !== this.postings.byteLength) throw malformed("posting offsets");
-    for (let i = 0; i < t; i++) if (offsets[i + 1] < offsets[i] || df[i] === 0) throw malformed("posting offsets");
-  }
-
-  /** Check term `i`'s list once: pairs of counts that fill its bytes, increasing ids below n, tf ≥ 1. */
-  check(i: number): void {
-    if (this.checked[i] === 1) return;
-    const cursor = { at: this.offsets[i] };
-    const stop = this.offsets[i + 1];
-    let doc = -1;
-    for (let j = 0; j < this.df[i]; j++) {
-      const gap = varint(this.postings, cursor, stop);
-      const tf = varint(this.postings, cursor, stop);
-      if (gap < 0 || tf <= 0 || (j > 0 && gap === 0)) throw malformed("a posting list is not pairs of counts");
-      doc = j === 0 ? gap : doc + gap;
-    }
-    if (cursor.at !== stop) throw malformed("a posting list does not fill its bytes");
-    if (doc >= this.n) throw malformed("a posting points past the last chunk");
-    this.checked[i] = 1;
-  }
-}
-
-/** One LEB128 uint32 at `cursor.at` (which moves past it), or -1 when it runs past `stop` or over 32 bits. */
-function varint(bytes: Uint8Array, cursor: { at: number }, stop: number): number {
-  let value = 0;
-  for (let shift = 0; shift < 35; shift += 7) {
-    if (cursor.at >= stop) return -1;
-    const byte = bytes[cursor.at++];
-    value += (byte & 0x7f) * 2 ** shift;
-    if (byte < 0x80) return value < 2 ** 32 ? value : -1;
-  }
-  return -1;
-}
-
 export class LexicalIndex {
   readonly analyzer: Analyzer;
   /** Names of the postings files, in order. */
@@ -143,32 +47,25 @@ export class LexicalIndex {
   private readonly k1: number;
   private readonly lengths: Uint16Array;
 
-  private constructor(bytes: Uint8Array) {
-    const { header: h, end } = readHeader(bytes);
-    if (h.version !== LEXICAL_VERSION) {
-      throw new LexicalFormatError(`lexical index version ${String(h.version)} is not supported (this reader knows ${LEXICAL_VERSION}); rebuild the site`);
-    }
-    const { language, stopwords, k1, b, postings } = h;
-    if (typeof language !== "string" || !isStrings(stopwords) || !isStrings(postings) || postings.length === 0) throw malformed("header fields");
-    if (typeof k1 !== "number" || typeof b !== "number" || !Number.isFinite(k1) || !Number.isFinite(b)) throw malformed("k1 and b");
-    const [n] = u32s(bytes, end, 1, "lexical index");
-    if (bytes.byteLength !== end + 4 + 2 * (n + (n % 2))) throw malformed("chunk lengths");
-    this.lengths = u16s(bytes, end + 4, n, "lexical index");
+  private constructor(head: LexicalHead) {
+    const { language, stopwords, k1, b, lengths, postings } = head;
+    this.lengths = lengths;
     this.postings = postings;
     this.shards = new Array(postings.length);
     this.analyzer = new Analyzer(language, stopwords);
     this.k1 = k1;
+    const n = lengths.length;
     let total = 0;
-    for (let i = 0; i < n; i++) total += this.lengths[i];
+    for (let i = 0; i < n; i++) total += lengths[i];
     let avgdl = n > 0 ? total / n : 1;
     if (avgdl === 0) avgdl = 1;
     this.norm = new Float64Array(n);
-    for (let i = 0; i < n; i++) this.norm[i] = k1 * (1 - b + (b * this.lengths[i]) / avgdl);
+    for (let i = 0; i < n; i++) this.norm[i] = k1 * (1 - b + (b * lengths[i]) / avgdl);
   }
 
-  /** Read the decompressed head file, `lexical.*.bin.zst`. */
-  static fromHead(bytes: Uint8Array): LexicalIndex {
-    return new LexicalIndex(bytes);
+  /** Read the decompressed head file named `name`, of `chunks` chunks where that is given. */
+  static fromHead(bytes: Uint8Array, name: string, chunks?: number): LexicalIndex {
+    return new LexicalIndex(parseHead(bytes, name, chunks));
   }
 
   get size(): number {
@@ -183,7 +80,7 @@ export class LexicalIndex {
 
   /** Add decompressed postings file `index`, checking it. */
   addPostings(index: number, bytes: Uint8Array): void {
-    this.shards[index] ??= new Shard(bytes, index, this.postings.length, this.size);
+    this.shards[index] ??= new Shard(bytes, this.postings[index], index, this.postings.length, this.size);
   }
 
   idf(df: number): number {

@@ -6,9 +6,10 @@
  * status line.
  */
 import { Engine, type Result } from "../core/engine";
-import { IndexError } from "../core/format";
+import { IndexError } from "../core/format/base";
 import type { PageGroup } from "../core/fusion";
 import type { BootConfig } from "./config";
+import { WASM_FILE } from "../worker/protocol";
 import { EncoderClient } from "./encoder-client";
 
 export type Mode = "lexical" | "hybrid";
@@ -36,13 +37,13 @@ type State = { state: "idle" | "loading" | "ready" | "none" } | { state: "failed
 
 const RESULTS = 10;
 /**
- * The semantic half (the encoder worker compiling the runtime and the model,
- * vectors and graph decoded on the main thread) waits for the first results
- * to be shown, or this long after the index loaded, so that on a machine of
- * two cores it never competes with the first keystroke.
+ * The semantic half's work (the encoder worker compiling the runtime and the
+ * model, vectors and graph decoded on the main thread) waits for the first
+ * results to be shown, or this long after the index loaded, so that on a
+ * machine of two cores it never competes with the first keystroke. The
+ * model's and runtime's downloads do not wait: they start with the index.
  */
 const DENSE_DELAY_MS = 1500;
-export const WASM_FILE = "ort-wasm-simd-threaded.wasm";
 
 function describe(err: unknown): string {
   return err instanceof IndexError || err instanceof Error ? err.message : String(err);
@@ -128,7 +129,7 @@ export class Controller {
     const workerFile = this.config.files["worker.js"];
     if (workerFile === undefined) throw new Error("the widget's worker file is missing from the page config");
     const wasmFile = this.config.files[WASM_FILE];
-    await Promise.race([this.firstShown, new Promise((resolve) => setTimeout(resolve, DENSE_DELAY_MS))]);
+    // Downloads start now, on the reader's first sign of intent; compiling waits (DENSE_DELAY_MS).
     this.encoder = new EncoderClient(
       {
         worker: new URL(workerFile, this.config.assets).href,
@@ -138,17 +139,20 @@ export class Controller {
       },
       model,
     );
+    await Promise.race([this.firstShown, new Promise((resolve) => setTimeout(resolve, DENSE_DELAY_MS))]);
+    this.encoder.start();
     await Promise.all([engine.loadDense(), this.encoder.ready]);
   }
 
   private updateStatus(): void {
     const { index, semantic } = this;
-    if (index.state === "failed") this.view.showStatus(`Search is unavailable: ${index.message}`, "error");
-    else if (index.state === "loading") this.view.showStatus("Loading the search index…", "info");
-    else if (this.indexWarning !== null) this.view.showStatus(`Part of the search index is unavailable: ${this.indexWarning}`, "warning");
+    const say = (key: string, fill?: Record<string, string>) => this.config.strings.say(key, fill);
+    if (index.state === "failed") this.view.showStatus(say("unavailable", { reason: index.message }), "error");
+    else if (index.state === "loading") this.view.showStatus(say("loading_index"), "info");
+    else if (this.indexWarning !== null) this.view.showStatus(say("partly_unavailable", { reason: this.indexWarning }), "warning");
     else if (semantic.state === "failed") {
-      this.view.showStatus(`Semantic search is unavailable (${semantic.message}); showing text matches.`, "warning");
-    } else if (semantic.state === "loading") this.view.showStatus("Loading the language model; showing text matches for now…", "info");
+      this.view.showStatus(say("semantic_unavailable", { reason: semantic.message }), "warning");
+    } else if (semantic.state === "loading") this.view.showStatus(say("loading_model"), "info");
     else this.view.showStatus("", "none");
   }
 
@@ -177,9 +181,10 @@ export class Controller {
   }
 
   /**
-   * Render results at once, and again when their pages' fragments (titles,
-   * heading paths, excerpts) arrive: rows keep their height meanwhile, and a
-   * fragment that arrives within the frame is never seen missing. Settles
+   * Render results at once (titles and heading paths are in the pages file),
+   * and again when their pages' fragments (anchors, excerpts) arrive: rows
+   * keep their height meanwhile, and a fragment that arrives within the
+   * frame is never seen missing. Settles
    * once the results show their sections.
    */
   private async show(engine: Engine, text: string, vector: Float32Array | null): Promise<void> {

@@ -1,9 +1,9 @@
 /**
- * The page's handle on the encoder worker: one init, then encode requests
- * answered in order. Failures (CSP blocking wasm or workers, a missing model)
+ * The page's handle on the encoder worker: init (downloads begin), start
+ * (compile), then encode requests answered in order. Failures (CSP blocking wasm or workers, a missing model)
  * reject `ready` with a message; they never throw to the console.
  */
-import type { ModelInfo } from "../core/format";
+import type { ModelInfo } from "../core/format/manifest";
 import type { FromWorker, ToWorker } from "../worker/protocol";
 
 export interface EncoderUrls {
@@ -55,6 +55,12 @@ export class EncoderClient {
       worker.postMessage(init);
     });
     this.ready.catch(() => undefined); // callers observe failure through `ready` when they care
+  }
+
+  /** Compile the runtime and model once downloaded (the constructor starts the downloads); `ready` then resolves. */
+  start(): void {
+    const message: ToWorker = { type: "start" };
+    this.worker?.postMessage(message);
   }
 
   /** The query's vector; rejects if the encoder failed. */

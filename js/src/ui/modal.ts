@@ -3,8 +3,9 @@
  * results grouped by page. Arrow keys move the active option, Enter opens it,
  * Esc closes the dialog and returns focus where it was.
  */
+import type { Strings } from "./config";
 import type { Answer, Tone, View } from "./controller";
-import { appendHighlighted, excerptAround, pageLabel, resultHref, termPattern } from "./render";
+import { appendHighlighted, excerptAround, resultHref, termPattern } from "./render";
 
 const ID = "mkdocs-embed";
 
@@ -27,13 +28,14 @@ export class Modal implements View {
   private returnFocus: Element | null = null;
 
   constructor(
-    placeholder: string,
+    private readonly strings: Strings,
     private readonly siteRoot: string,
     private readonly onQuery: (text: string) => void,
   ) {
     this.root = el("div", `${ID}`, { hidden: "" });
     const backdrop = el("div", `${ID}__backdrop`);
     backdrop.addEventListener("click", () => this.close());
+    const placeholder = strings.say("placeholder");
     const dialog = el("div", `${ID}__dialog`, { role: "dialog", "aria-modal": "true", "aria-label": placeholder });
     const bar = el("div", `${ID}__bar`);
     this.input = el("input", `${ID}__input`, {
@@ -47,12 +49,13 @@ export class Modal implements View {
       spellcheck: "false",
       placeholder,
     });
-    const close = el("button", `${ID}__close`, { type: "button", "aria-label": "Close search" });
-    close.textContent = "Esc";
+    // The accessible name holds the visible key hint too, as WCAG 2.5.3 (label in name) asks.
+    const close = el("button", `${ID}__close`, { type: "button", "aria-label": `${strings.say("close")}, ${strings.say("close_key")}` });
+    close.textContent = strings.say("close_key");
     close.addEventListener("click", () => this.close());
     bar.append(this.input, close);
     this.status = el("div", `${ID}__status`, { role: "status", "aria-live": "polite" });
-    this.listbox = el("div", `${ID}__results`, { id: `${ID}-listbox`, role: "listbox", "aria-label": "Search results" });
+    this.listbox = el("div", `${ID}__results`, { id: `${ID}-listbox`, role: "listbox", "aria-label": strings.say("results") });
     dialog.append(bar, this.status, this.listbox);
     this.root.append(backdrop, dialog);
     this.input.addEventListener("input", () => this.onQuery(this.input.value));
@@ -150,7 +153,7 @@ export class Modal implements View {
     groups.forEach((group, g) => {
       const section = el("div", `${ID}__group`, { role: "group", "aria-labelledby": `${ID}-group-${g}` });
       const heading = el("div", `${ID}__page`, { id: `${ID}-group-${g}`, role: "presentation" });
-      appendHighlighted(heading, group.hits[0].title ?? pageLabel(group.hits[0].url), pattern);
+      appendHighlighted(heading, group.hits[0].title, pattern);
       section.appendChild(heading);
       for (const r of group.hits) {
         const option = el("a", `${ID}__option`, { role: "option", id: `${ID}-option-${n++}`, "aria-selected": "false", tabindex: "-1" });
@@ -162,11 +165,9 @@ export class Modal implements View {
           e.preventDefault();
           this.follow(option);
         });
-        // Until the page's fragment arrives: no headings, and a placeholder line for the excerpt.
-        const headings = r.section === null ? [] : r.section.path;
+        // Until the page's fragment arrives: a placeholder line for the excerpt.
         const path = el("span", `${ID}__path`);
-        if (r.section === null) path.dataset.loading = "";
-        appendHighlighted(path, (headings.length > 1 ? headings.slice(1) : headings).join(" › "), pattern);
+        appendHighlighted(path, (r.path.length > 1 ? r.path.slice(1) : r.path).join(" › "), pattern);
         const excerpt = el("span", `${ID}__excerpt`);
         if (r.section === null) excerpt.dataset.loading = "";
         else appendHighlighted(excerpt, excerptAround(r.section.text, pattern), pattern);
@@ -178,7 +179,7 @@ export class Modal implements View {
     });
     if (results.length === 0 && query.trim() !== "") {
       const empty = el("div", `${ID}__empty`);
-      empty.textContent = `No results for “${query}”`;
+      empty.textContent = this.strings.say("no_results", { query });
       items.appendChild(empty);
     }
     this.listbox.replaceChildren(items);

@@ -56,12 +56,3 @@ export function resultHref(root: string, r: Result): string {
   if (r.section !== null && r.section.anchor !== "") url.hash = r.section.anchor;
   return url.href;
 }
-
-/** What names a page until its fragment brings the title: its URL path, as the address bar would show it. */
-export function pageLabel(url: string): string {
-  try {
-    return `/${decodeURI(url)}`;
-  } catch {
-    return `/${url}`;
-  }
-}

@@ -7,9 +7,9 @@
  */
 import type { InferenceSessionHandler } from "onnxruntime-web/wasm";
 import { createSession, env, Tensor } from "ort-wasm";
-import type { ModelInfo } from "../core/format";
+import type { ModelInfo } from "../core/format/manifest";
 import { pool } from "./embedding";
-import type { FromWorker, InitMessage, ToWorker } from "./protocol";
+import { type FromWorker, type InitMessage, type ToWorker, WASM_FILE } from "./protocol";
 import { loadTokenizer, type QueryTokenizer } from "./tokenizer";
 
 interface Loaded {
@@ -18,6 +18,15 @@ interface Loaded {
   model: ModelInfo;
 }
 
+/** The model, tokenizer and runtime bytes, downloading from init on. */
+interface Downloaded {
+  model: ArrayBuffer;
+  tokenizer: unknown;
+  wasm: ArrayBuffer;
+  init: InitMessage;
+}
+
+let downloads: Promise<Downloaded> | null = null;
 let loaded: Promise<Loaded> | null = null;
 
 function post(message: FromWorker): void {
@@ -31,21 +40,33 @@ async function fetchOk(url: string, what: string): Promise<Response> {
   return response;
 }
 
-async function load(init: InitMessage): Promise<Loaded> {
-  env.wasm.numThreads = 1;
-  env.wasm.proxy = false;
-  env.wasm.wasmPaths = init.wasmPaths;
-  env.logLevel = "error";
-  const [modelBytes, tokenizerJson] = await Promise.all([
+/** The runtime's URL: its own file, or the file's name under a prefix (runtime_url). */
+function wasmUrl(paths: InitMessage["wasmPaths"]): string {
+  return typeof paths === "string" ? `${paths}${WASM_FILE}` : paths.wasm;
+}
+
+/** Start every download at once, so that they run while the reader types; nothing is compiled yet. */
+async function download(init: InitMessage): Promise<Downloaded> {
+  const [model, tokenizer, wasm] = await Promise.all([
     fetchOk(init.modelUrl, "model").then((r) => r.arrayBuffer()),
     fetchOk(init.tokenizerUrl, "tokenizer").then((r) =>
       r.json().catch(() => {
         throw new Error("the tokenizer could not be read: it is not JSON");
       }),
     ),
+    fetchOk(wasmUrl(init.wasmPaths), "runtime").then((r) => r.arrayBuffer()),
   ]);
+  return { model, tokenizer, wasm, init };
+}
+
+async function load(bytes: Promise<Downloaded>): Promise<Loaded> {
+  const { model, tokenizer: tokenizerJson, wasm, init } = await bytes;
+  env.wasm.numThreads = 1;
+  env.wasm.proxy = false;
+  env.wasm.wasmBinary = wasm;
+  env.logLevel = "error";
   const tokenizer = loadTokenizer(tokenizerJson);
-  const session = await createSession(new Uint8Array(modelBytes), {
+  const session = await createSession(new Uint8Array(model), {
     executionProviders: ["wasm"],
     graphOptimizationLevel: "all",
   });
@@ -80,7 +101,13 @@ async function encode({ session, tokenizer, model }: Loaded, text: string): Prom
 self.onmessage = async (event: MessageEvent<ToWorker>) => {
   const message = event.data;
   if (message.type === "init") {
-    loaded ??= load(message);
+    downloads ??= download(message);
+    downloads.catch((err) => post({ type: "failed", message: String((err as Error)?.message ?? err) }));
+    return;
+  }
+  if (message.type === "start") {
+    if (downloads === null) return post({ type: "failed", message: "encoder not initialised" });
+    loaded ??= load(downloads);
     try {
       await loaded;
       post({ type: "ready" });
@@ -90,7 +117,7 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
     return;
   }
   if (loaded === null) {
-    post({ type: "encode-error", id: message.id, message: "encoder not initialised" });
+    post({ type: "encode-error", id: message.id, message: "encoder not started" });
     return;
   }
   try {

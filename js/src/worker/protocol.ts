@@ -1,5 +1,8 @@
 /** Messages between the page and the encoder worker. */
-import type { ModelInfo } from "../core/format";
+import type { ModelInfo } from "../core/format/manifest";
+
+/** onnxruntime-web's plain wasm build, which the worker runs. */
+export const WASM_FILE = "ort-wasm-simd-threaded.wasm";
 
 export interface InitMessage {
   type: "init";
@@ -10,13 +13,18 @@ export interface InitMessage {
   model: ModelInfo;
 }
 
+/** Compile the runtime and the model from what init downloaded: sent once the first results are on screen. */
+export interface StartMessage {
+  type: "start";
+}
+
 export interface EncodeMessage {
   type: "encode";
   id: number;
   text: string;
 }
 
-export type ToWorker = InitMessage | EncodeMessage;
+export type ToWorker = InitMessage | StartMessage | EncodeMessage;
 
 export type FromWorker =
   | { type: "ready" }

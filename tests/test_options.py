@@ -1,0 +1,118 @@
+"""Every option of `- embed` is checked as configuration.md describes, and means what it says."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mkdocs_embed.config import EmbedConfig
+from mkdocs_embed.emit.widget import RUNTIME_FILE
+from mkdocs_embed.layout import ASSET_DIR
+
+
+def errors(**options) -> dict[str, str]:
+    config = EmbedConfig()
+    config.load_dict(options)
+    failed, warnings = config.validate()
+    assert not warnings, warnings
+    return {name: str(error) for name, error in failed}
+
+
+def test_the_defaults_are_valid():
+    assert errors() == {}
+
+
+@pytest.mark.parametrize("options,option,message", [
+    ({"modle": "default"}, "modle", "unknown option"),
+    ({"max_tokens": 16}, "max_tokens", "at least 32"),
+    ({"max_tokens": 64, "overlap_tokens": 64}, "overlap_tokens", "smaller than max_tokens"),
+    ({"overlap_tokens": -1}, "overlap_tokens", "0 or more"),
+    ({"min_tokens": -5}, "min_tokens", "0 or more"),
+    ({"excerpt_chars": -1}, "excerpt_chars", "0 or more"),
+    ({"threads": -2}, "threads", "0 or more"),
+    ({"price_per_million": -0.5}, "price_per_million", "0 or more"),
+    ({"shortcut": "ab"}, "shortcut", "single character"),
+    ({"shortcut": ""}, "shortcut", "single character"),
+    ({"shortcut": " "}, "shortcut", "single character"),
+    ({"cache_dir": " "}, "cache_dir", "must not be empty"),
+    ({"previous_deploy": "example.org/docs"}, "previous_deploy", "http:// or https://"),
+    ({"pooling": "max"}, "pooling", "max"),
+    ({"provider": "rocm"}, "provider", "rocm"),
+    ({"enabled": "yes"}, "enabled", "bool"),
+    ({"widget": "no"}, "widget", "bool"),
+    ({"exclude": "blog/*"}, "exclude", "list"),
+    ({"strings": {"no_result": "None"}}, "strings", "unknown key 'no_result'"),
+    ({"strings": {"placeholder": 3}}, "strings", "must be a string"),
+    ({"strings": "Suchen"}, "strings", "dict"),
+])
+def test_a_bad_value_is_an_error_naming_the_option(options, option, message):
+    found = errors(**options)
+    assert option in found and message in found[option], found
+
+
+@pytest.mark.parametrize("options", [
+    {"shortcut": "s"}, {"overlap_tokens": 0}, {"max_tokens": 32, "overlap_tokens": 31},
+    {"previous_deploy": "https://example.org/docs/"}, {"enabled": False}, {"min_tokens": 0},
+    {"strings": {"placeholder": "Ask the docs", "no_results": "Nothing about {query}"}}, {"placeholder": "Suchen"},
+])
+def test_documented_values_are_accepted(options):
+    assert errors(**options) == {}
+
+
+# -- real builds of a tiny site ------------------------------------------------
+
+PAGE = "# Lighthouses\n\nA lighthouse keeper trims the lamp every evening and logs the weather at dawn.\n"
+
+
+def build(tmp_path: Path, options: str, pages: dict[str, str] | None = None) -> tuple[subprocess.CompletedProcess, Path]:
+    project = tmp_path / "project"
+    for name, text in (pages if pages is not None else {"index.md": PAGE}).items():
+        (project / "docs" / name).parent.mkdir(parents=True, exist_ok=True)
+        (project / "docs" / name).write_text(text)
+    (project / "docs").mkdir(parents=True, exist_ok=True)
+    (project / "mkdocs.yml").write_text(f"site_name: options\nplugins:\n  - embed:{options}\n")
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project / "mkdocs.yml")],
+                            capture_output=True, text=True, timeout=600)
+    return result, project / "site" / ASSET_DIR
+
+
+def test_an_unknown_option_stops_the_build(tmp_path):
+    result, _ = build(tmp_path, "\n      modle: default")
+    assert result.returncode == 1
+    assert "Plugin 'embed' option 'modle': unknown option" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_enabled_false_skips_the_plugin(tmp_path):
+    result, assets = build(tmp_path, "\n      enabled: false")
+    assert result.returncode == 0, result.stderr
+    assert "disabled by `enabled: false`" in result.stderr
+    assert not assets.exists()
+    assert "mkdocs-embed" not in (assets.parent.parent / "index.html").read_text()
+
+
+def test_widget_false_writes_the_index_without_model_or_runtime(tmp_path):
+    result, assets = build(tmp_path, "\n      widget: false")
+    assert result.returncode == 0, result.stderr
+    names = {p.name.split(".", 1)[0] for p in assets.iterdir()}
+    assert "manifest" in names and "vectors" in names
+    assert not names & {"model", "tokenizer", "widget", RUNTIME_FILE.split(".", 1)[0]}, names
+
+
+def test_a_site_with_nothing_to_index_ships_no_model_and_warns_once(tmp_path):
+    result, assets = build(tmp_path, "\n      exclude: ['*']")
+    assert result.returncode == 1  # --strict: the warning counts
+    assert result.stderr.count("no page has text to index") == 1, result.stderr
+    names = {p.name.split(".", 1)[0] for p in assets.iterdir()}
+    assert "manifest" in names
+    assert not names & {"model", "tokenizer", RUNTIME_FILE.split(".", 1)[0]}, names
+
+
+@pytest.mark.parametrize("argv", [["-v", "index"], ["index", "-v"], ["index", "--verbose"]])
+def test_cli_verbose_before_or_after_the_command(tmp_path, argv, caplog):
+    from mkdocs_embed.cli import main
+
+    assert main([*argv, str(tmp_path / "absent")]) == 1  # the command ran (2 would be a rejected command line)
