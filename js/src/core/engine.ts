@@ -239,9 +239,11 @@ export class Engine {
     return groupByPage(results, this.pageOf);
   }
 
-  /** The query's distinct search terms (stemmed), for highlighting what matched. */
+  /** The query's distinct search terms (stemmed), and the word being typed, for highlighting what matched. */
   queryTerms(query: string): string[] {
-    return this.lexical.analyzer.queryTerms(query);
+    const terms = this.lexical.analyzer.queryTerms(query);
+    const typed = this.lexical.analyzer.typedPrefix(query);
+    return typed === null || terms.includes(typed) ? terms : [...terms, typed];
   }
 
   private section(id: number): Section | null {
