@@ -22,17 +22,6 @@ const STEM_SLACK = 3;
 const SEPARATOR = /[._-]/;
 const ASTRAL = /[\ud800-\udfff]/;
 
-/**
- * Whether the word being typed may end up as `term`: the term starts with
- * it, or it runs a little past a stem. Whole compounds are left out: their
- * parts are terms of their own.
- */
-export function extendsTo(prefix: string, term: string): boolean {
-  if (SEPARATOR.test(term)) return false;
-  if (term.startsWith(prefix)) return true;
-  return term.length >= PREFIX_MIN && prefix.startsWith(term) && prefix.length - term.length <= STEM_SLACK;
-}
-
 export interface Scored {
   id: number;
   score: number;
@@ -80,7 +69,25 @@ export class LexicalIndex {
 
   /** Add decompressed postings file `index`, checking it. */
   addPostings(index: number, bytes: Uint8Array): void {
-    this.shards[index] ??= new Shard(bytes, this.postings[index], index, this.postings.length, this.size);
+    if (this.shards[index] !== undefined) return;
+    this.shards[index] = new Shard(bytes, this.postings[index], index, this.postings.length, this.size);
+    this.vocabulary = null;
+  }
+
+  /** Plain words of the loaded postings files, sorted (UTF-16 order), with their df: what a typed word can extend to. */
+  private vocabulary: { terms: string[]; df: number[] } | null = null;
+
+  private words(): { terms: string[]; df: number[] } {
+    if (this.vocabulary === null) {
+      const all: [string, number][] = [];
+      for (const shard of this.shards) {
+        if (shard === undefined) continue;
+        for (const [term, i] of shard.terms) if (!SEPARATOR.test(term) && !ASTRAL.test(term)) all.push([term, shard.df[i]]);
+      }
+      all.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+      this.vocabulary = { terms: all.map((t) => t[0]), df: all.map((t) => t[1]) };
+    }
+    return this.vocabulary;
   }
 
   idf(df: number): number {
@@ -90,21 +97,33 @@ export class LexicalIndex {
   }
 
   /**
-   * The index terms that the query's word being typed may become, with their
-   * df, most frequent first (then in code-unit order), leaving out the
-   * query's own terms. Only loaded postings files are looked at: all of them
-   * once `Engine.prefetch` is done, as in Python.
+   * The index terms that the query's word being typed may become (Python's
+   * `extends`: plain words that start with it, or stems of at least
+   * PREFIX_MIN characters that it runs at most STEM_SLACK characters past),
+   * with their df, most frequent first (then in code-unit order), leaving
+   * out the query's own terms. Only loaded postings files are looked at: all
+   * of them once `Engine.prefetch` is done, as in Python.
    */
   prefixTerms(query: string): [string, number][] {
     const prefix = this.analyzer.typedPrefix(query);
     if (prefix === null) return [];
     const whole = new Set(this.analyzer.queryTerms(query));
+    const { terms, df } = this.words();
+    // The terms that start with the prefix are one run of the sorted list; the stems it runs past are its own prefixes.
+    let lo = 0;
+    let hi = terms.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (terms[mid] < prefix) lo = mid + 1;
+      else hi = mid;
+    }
     const found: [string, number][] = [];
-    for (const shard of this.shards) {
-      if (shard === undefined) continue;
-      for (const [term, i] of shard.terms) {
-        if (!whole.has(term) && !ASTRAL.test(term) && extendsTo(prefix, term)) found.push([term, shard.df[i]]);
-      }
+    for (let i = lo; i < terms.length && terms[i].startsWith(prefix); i++) if (!whole.has(terms[i])) found.push([terms[i], df[i]]);
+    for (let n = Math.max(PREFIX_MIN, prefix.length - STEM_SLACK); n < prefix.length; n++) {
+      const stem = prefix.slice(0, n);
+      const shard = this.shards[shardOf(stem, this.postings.length)];
+      const i = shard?.terms.get(stem);
+      if (shard !== undefined && i !== undefined && !whole.has(stem)) found.push([stem, shard.df[i]]);
     }
     found.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
     return found.slice(0, PREFIX_TERMS);
