@@ -8,6 +8,8 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 
 from .emit.strings import ENGLISH, unknown_keys
+from .errors import EmbedError
+from .search.fusion import Ranking
 from .settings import BuildSettings, ChunkSettings, ModelSettings, RemoteSettings
 
 
@@ -51,9 +53,9 @@ class EmbedConfig(base.Config):
     normalize = c.Optional(c.Type(bool))
     query_prefix = c.Optional(c.Type(str))
     passage_prefix = c.Optional(c.Type(str))
-    max_tokens = c.Type(int, default=256)
+    max_tokens = c.Type(int, default=192)
     overlap_tokens = c.Type(int, default=32)
-    min_tokens = c.Type(int, default=40)
+    min_tokens = c.Type(int, default=0)
     excerpt_chars = c.Type(int, default=360)
     exclude = c.ListOfItems(c.Type(str), default=[])
     cache_dir = c.Type(str, default=".cache/mkdocs-embed")
@@ -70,6 +72,7 @@ class EmbedConfig(base.Config):
     serve = c.Type(bool, default=True)
     price_per_million = c.Type((int, float), default=0.02)
     language = c.Type(str, default="english")
+    ranking = c.Type(dict, default={})
     backend = c.Optional(_without_default(c.SubConfig(BackendConfig)))
 
     def validate(self):
@@ -103,6 +106,10 @@ class EmbedConfig(base.Config):
             problems.append(("cache_dir", "must not be empty"))
         if self.previous_deploy is not None and not self.previous_deploy.startswith(("http://", "https://")):
             problems.append(("previous_deploy", f"must be an http:// or https:// address, not {self.previous_deploy!r}"))
+        try:
+            Ranking.from_dict(self.ranking)
+        except EmbedError as e:
+            problems.append(("ranking", str(e)))
         return problems
 
     def build_settings(self, site_dir: str, config_file: str, serving: bool = False) -> BuildSettings:
@@ -130,6 +137,7 @@ class EmbedConfig(base.Config):
             previous_deploy=self.previous_deploy,
             price_per_million=float(self.price_per_million),
             language=self.language,
+            ranking=Ranking.from_dict(self.ranking),
             serving=serving,
             backend=self.backend.settings() if self.backend else None,
         )
