@@ -94,6 +94,12 @@ class EmbedConfig(base.Config):
             problems.append(("shortcut", f"must be a single character key such as '/' or 's', not {self.shortcut!r}"))
         if not self.cache_dir.strip():
             problems.append(("cache_dir", "must not be empty"))
+        if self.language not in ("english", "none"):
+            import snowballstemmer  # 25 ms: only for sites in another language
+
+            if self.language not in snowballstemmer.algorithms():
+                problems.append(("language", f"no Snowball stemmer for '{self.language}'; use one of "
+                                             f"{', '.join(snowballstemmer.algorithms())} or 'none'"))
         if self.previous_deploy is not None and not self.previous_deploy.startswith(("http://", "https://")):
             problems.append(("previous_deploy", f"must be an http:// or https:// address, not {self.previous_deploy!r}"))
         return problems

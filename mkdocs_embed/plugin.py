@@ -22,7 +22,6 @@ from .errors import EmbedError
 from .last_build import build_or_reuse
 from .layout import ASSET_DIR
 from .log import log
-from .search.analyze import BROWSER_LANGUAGES
 from .settings import BuildSettings
 from .user_cache import user_cache_dir
 
@@ -45,12 +44,6 @@ class EmbedPlugin(BasePlugin[EmbedConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         if not self.config.enabled:
             log.info("embed: disabled by `enabled: false`; the site gets no semantic search")
-            return config
-        if self.config.widget and self.config.language not in BROWSER_LANGUAGES:
-            log.warning(
-                "embed: the search widget stems only English; with language '%s' its text matches "
-                "are unstemmed and can differ from `mkdocs-embed query`", self.config.language,
-            )
         return config
 
     def on_env(self, env, *, config: MkDocsConfig, files):
@@ -63,7 +56,7 @@ class EmbedPlugin(BasePlugin[EmbedConfig]):
             try:
                 self.widget_files = widget.install_widget(
                     _asset_dir(config), include_runtime=self.config.runtime_url is None,
-                    cache_dir=user_cache_dir() if cache_dir is not None else None,
+                    cache_dir=user_cache_dir() if cache_dir is not None else None, language=self.config.language,
                 )
             except EmbedError as exc:
                 raise PluginError(f"embed: {exc}") from exc

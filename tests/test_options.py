@@ -44,6 +44,7 @@ def test_the_defaults_are_valid():
     ({"enabled": "yes"}, "enabled", "bool"),
     ({"widget": "no"}, "widget", "bool"),
     ({"exclude": "blog/*"}, "exclude", "list"),
+    ({"language": "klingon"}, "language", "no Snowball stemmer for 'klingon'"),
 ])
 def test_a_bad_value_is_an_error_naming_the_option(options, option, message):
     found = errors(**options)
@@ -53,6 +54,7 @@ def test_a_bad_value_is_an_error_naming_the_option(options, option, message):
 @pytest.mark.parametrize("options", [
     {"shortcut": "s"}, {"overlap_tokens": 0}, {"max_tokens": 32, "overlap_tokens": 31},
     {"previous_deploy": "https://example.org/docs/"}, {"enabled": False}, {"min_tokens": 0},
+    {"language": "german"}, {"language": "none"}, {"language": "dutch_porter"},
 ])
 def test_documented_values_are_accepted(options):
     assert errors(**options) == {}
@@ -88,6 +90,13 @@ def test_enabled_false_skips_the_plugin(tmp_path):
     assert "disabled by `enabled: false`" in result.stderr
     assert not assets.exists()
     assert "mkdocs-embed" not in (assets.parent.parent / "index.html").read_text()
+
+
+@pytest.mark.parametrize("language", ["german", "french"])
+def test_a_site_in_another_language_passes_strict_and_ships_its_stemmer_alone(tmp_path, language):
+    result, assets = build(tmp_path, f"\n      language: {language}")
+    assert result.returncode == 0 and "WARNING" not in result.stderr, result.stderr
+    assert sorted(p.name.split(".", 1)[0] for p in assets.glob("stem-*.js")) == [f"stem-{language}"]
 
 
 def test_widget_false_writes_the_index_without_model_or_runtime(tmp_path):

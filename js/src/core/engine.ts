@@ -19,6 +19,7 @@ import { warmUpAnalyzer } from "./analyze";
 import { groupByPage, hybrid, type PageGroup } from "./fusion";
 import { HnswIndex, type Hit } from "./hnsw";
 import { LexicalIndex, type Scored } from "./lexical";
+import type { StemmerLoader } from "./stem";
 
 export type Fetch = (url: string, init?: RequestInit) => Promise<Response>;
 
@@ -91,14 +92,16 @@ export class Engine {
   }
 
   /** Load the manifest, the pages and the lexical head: enough to start answering. */
-  static async load(base: string, fetchImpl: Fetch = (u, init) => fetch(u, init)): Promise<Engine> {
+  static async load(
+    base: string, fetchImpl: Fetch = (u, init) => fetch(u, init), loadStemmer?: StemmerLoader,
+  ): Promise<Engine> {
     const raw = await fetchBytes(fetchImpl, new URL(MANIFEST, base).href, MANIFEST, "high");
     const manifest = parseManifest(parseJson(raw, MANIFEST));
     const files = Promise.all([loadFile(manifest, "pages", base, fetchImpl), loadFile(manifest, "lexical", base, fetchImpl)]);
     warmUpAnalyzer(); // while the two files download
     const [pages, head] = await files;
     const name = manifest.files.lexical as string;
-    const lexical = LexicalIndex.fromHead(head, name);
+    const lexical = await LexicalIndex.open(head, name, loadStemmer);
     if (lexical.size !== manifest.counts.chunks) {
       throw new IndexError("corrupt", `${name} holds ${lexical.size} chunks, the manifest says ${manifest.counts.chunks}; rebuild the site`);
     }

@@ -10,6 +10,7 @@
  */
 import { Analyzer } from "./analyze";
 import { type LexicalHead, Shard, parseHead, shardOf, varint } from "./format/lexical";
+import { type StemmerLoader, ensureStemmer } from "./stem";
 
 /** 2**20: idf is rounded to this grid so that libm's last-bit differences vanish. */
 const IDF_GRID = 1048576;
@@ -47,6 +48,13 @@ export class LexicalIndex {
   /** Read the decompressed head file named `name`. */
   static fromHead(bytes: Uint8Array, name: string): LexicalIndex {
     return new LexicalIndex(parseHead(bytes, name));
+  }
+
+  /** As `fromHead`, loading the stemmer of the index's language first where it is not bundled. */
+  static async open(bytes: Uint8Array, name: string, loadStemmer?: StemmerLoader): Promise<LexicalIndex> {
+    const head = parseHead(bytes, name);
+    await ensureStemmer(head.language, loadStemmer);
+    return new LexicalIndex(head);
   }
 
   get size(): number {
