@@ -15,6 +15,11 @@ chunker merges them), indexes it with the real pipeline and widget
   the keystroke itself) and keystroke → rendered hybrid results (after the
   encoder answered);
 - bytes transferred before the first result and before the first semantic one;
+- cold, median of ``--hybrid-runs`` fresh contexts: opening the search (the
+  shortcut) → hybrid results for a query typed 100 ms later, and the files
+  fetched by then, raw and gzip -9 (as a static host that compresses every
+  type would serve them; the ``.zst`` index files and the 4-bit model barely
+  shrink);
 - the size of the JS bundle, minified, without the ort wasm and the model.
 
     .venv/bin/python bench/browser_bench.py [--sections 20000] [--work DIR]
@@ -84,10 +89,12 @@ window.__bench.typeAndWait = (text, waitSemantic) => new Promise((resolve) => {
 // A cold page's first query, typed `gap` ms after the shortcut key opened the search: 0 is the
 // worst case (typed in the same task, before the dialog is even drawn); 100 ms is about the
 // shortest gap between two keys of a fast typist.
-window.__bench.openAndType = (text, gap) => {
+window.__bench.openAndType = (text, gap, waitSemantic = false) => {
+  const opened = performance.now();
   document.dispatchEvent(new KeyboardEvent('keydown', { key: '/', bubbles: true, cancelable: true }));
-  if (gap === 0) return window.__bench.typeAndWait(text, false);
-  return new Promise((resolve) => setTimeout(resolve, gap)).then(() => window.__bench.typeAndWait(text, false));
+  const since = (times) => ({ ...times, opened: performance.now() - opened });
+  if (gap === 0) return window.__bench.typeAndWait(text, waitSemantic).then(since);
+  return new Promise((resolve) => setTimeout(resolve, gap)).then(() => window.__bench.typeAndWait(text, waitSemantic)).then(since);
 };
 true;  // evaluate() would call a function value left as the result
 """
@@ -141,11 +148,12 @@ def bundle_sizes() -> dict[str, dict[str, int]]:
     return out
 
 
-def measure(base: str, warm_runs: int, cold_runs: int, cold_query: str = "cache") -> dict[str, float]:
+def measure(base: str, site: Path, warm_runs: int, cold_runs: int, hybrid_runs: int, cold_query: str = "cache") -> dict[str, float]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        hybrid = [_cold_hybrid(browser, base, site, "cache deploy") for _ in range(hybrid_runs)]
         # Each cold run in a fresh context: its own HTTP cache, nothing loaded.
         colds = [_cold(browser, base, cold_query, 0) for _ in range(cold_runs - 1)]
         typed_later = [_cold(browser, base, cold_query, TYPIST_GAP_MS) for _ in range(cold_runs)]
@@ -189,7 +197,30 @@ def measure(base: str, warm_runs: int, cold_runs: int, cold_query: str = "cache"
         "warm_keystroke_to_hybrid_results_p90_ms": p90(semantic),
         "bytes_before_first_result": bytes_first,
         "bytes_before_first_semantic_result": bytes_semantic,
+        f"cold_open_to_hybrid_results_typed_{TYPIST_GAP_MS}ms_after_median_ms": round(statistics.median(h["ms"] for h in hybrid), 1),
+        "cold_open_to_hybrid_results_ms_each": [round(h["ms"]) for h in hybrid],
+        "cold_files_before_first_hybrid_result": hybrid[0]["files"],
+        "cold_bytes_before_first_hybrid_result": hybrid[0]["raw"],
+        "cold_bytes_before_first_hybrid_result_gzip": hybrid[0]["gzip"],
     }
+
+
+def _cold_hybrid(browser, base: str, site: Path, query: str) -> dict:
+    """One cold page: open the search, type ``query`` a typist's gap later, wait for hybrid results.
+
+    Returns the time from opening, and the files fetched by then with their sizes on disk, raw and gzip -9.
+    """
+    fetched: list[str] = []
+    context, page = _viewed_page(browser, base)
+    page.on("requestfinished", lambda request: fetched.append(request.url))
+    times = page.evaluate(f"window.__bench.openAndType({json.dumps(query)}, {TYPIST_GAP_MS}, true)")
+    context.close()
+    files = sorted({url.removeprefix(base).split("?")[0] for url in fetched if url.startswith(base)} - {""})
+    raw = gz = 0
+    for name in files:
+        data = (site / name).read_bytes()
+        raw, gz = raw + len(data), gz + min(len(data), len(gzip.compress(data, 9)))
+    return {"ms": times["opened"], "files": len(files), "raw": raw, "gzip": gz}
 
 
 def _cold(browser, base: str, query: str, gap_ms: int) -> dict[str, float]:
@@ -218,6 +249,7 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=REPO / ".cache" / "browser-bench")
     parser.add_argument("--warm-runs", type=int, default=50)
     parser.add_argument("--cold-runs", type=int, default=7, help="cold pages, each in a fresh browser context")
+    parser.add_argument("--hybrid-runs", type=int, default=3, help="cold pages waited on until hybrid results")
     parser.add_argument("--site", type=Path, help="an indexed site folder to measure instead of the generated one")
     parser.add_argument("--query", default="cache", help="the cold page's first query (a whole word)")
     args = parser.parse_args()
@@ -230,7 +262,7 @@ def main() -> None:
         cli = Path(sys.executable).with_name("mkdocs-embed")
         subprocess.run([str(cli), "index", str(site), "--cache-dir", str(args.work / "cache")], check=True)
     manifest = json.loads(manifest_path.read_text())
-    figures = {"chunks": manifest["counts"]["chunks"], **measure(serve(site), args.warm_runs, args.cold_runs, args.query), "bundle": bundle_sizes()}
+    figures = {"chunks": manifest["counts"]["chunks"], **measure(serve(site), site, args.warm_runs, args.cold_runs, args.hybrid_runs, args.query), "bundle": bundle_sizes()}
     print(json.dumps(figures, indent=1))
 
 

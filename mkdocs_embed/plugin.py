@@ -18,6 +18,7 @@ from . import filehash
 from .collect.pages import EXCLUDE_META
 from .config import EmbedConfig
 from .emit import widget
+from .emit.strings import translation
 from .errors import EmbedError
 from .last_build import build_or_reuse
 from .layout import ASSET_DIR
@@ -35,6 +36,7 @@ class EmbedPlugin(BasePlugin[EmbedConfig]):
         self.command = "build"
         self.excluded: set[str] = set()
         self.widget_files: dict[str, str] = {}
+        self.site_language: str | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup keeps this object across `mkdocs serve` rebuilds,
@@ -44,6 +46,13 @@ class EmbedPlugin(BasePlugin[EmbedConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         if not self.config.enabled:
             log.info("embed: disabled by `enabled: false`; the site gets no semantic search")
+            return config
+        self.site_language = _theme_language(config)
+        if self.config.widget and self.site_language not in (None, "en") and translation(self.site_language) is None:
+            log.info(
+                "embed: the search widget has no translation for language '%s' and shows English; "
+                "set `strings` to translate it", self.site_language,
+            )
         return config
 
     def on_env(self, env, *, config: MkDocsConfig, files):
@@ -112,10 +121,21 @@ class EmbedPlugin(BasePlugin[EmbedConfig]):
     def _widget_options(self) -> widget.WidgetOptions:
         return widget.WidgetOptions(
             placeholder=self.config.placeholder,
+            language=self.site_language,
+            strings=self.config.strings,
             shortcut=self.config.shortcut,
             runtime_url=self.config.runtime_url,
             model_url=self.config.model_url,
         )
+
+
+def _theme_language(config: MkDocsConfig) -> str | None:
+    """The site's language tag: Material's ``theme.language``, else the mkdocs and readthedocs themes' ``locale``."""
+    for key in ("language", "locale"):
+        value = config.theme.get(key)
+        if value:
+            return str(value)
+    return None
 
 
 def _asset_dir(config: MkDocsConfig) -> Path:

@@ -101,10 +101,7 @@ export class Engine {
     warmUpAnalyzer(); // while the two files download
     const [pages, head] = await files;
     const name = manifest.files.lexical as string;
-    const lexical = await LexicalIndex.open(head, name, loadStemmer);
-    if (lexical.size !== manifest.counts.chunks) {
-      throw new IndexError("corrupt", `${name} holds ${lexical.size} chunks, the manifest says ${manifest.counts.chunks}; rebuild the site`);
-    }
+    const lexical = await LexicalIndex.open(head, name, manifest.counts.chunks, loadStemmer);
     return new Engine(manifest, parsePages(pages, manifest), lexical, base, fetchImpl);
   }
 

@@ -45,14 +45,14 @@ export class LexicalIndex {
     for (let i = 0; i < n; i++) this.norm[i] = k1 * (1 - b + (b * lengths[i]) / avgdl);
   }
 
-  /** Read the decompressed head file named `name`. */
-  static fromHead(bytes: Uint8Array, name: string): LexicalIndex {
-    return new LexicalIndex(parseHead(bytes, name));
+  /** Read the decompressed head file named `name`, of `chunks` chunks where that is given. */
+  static fromHead(bytes: Uint8Array, name: string, chunks?: number): LexicalIndex {
+    return new LexicalIndex(parseHead(bytes, name, chunks));
   }
 
   /** As `fromHead`, loading the stemmer of the index's language first where it is not bundled. */
-  static async open(bytes: Uint8Array, name: string, loadStemmer?: StemmerLoader): Promise<LexicalIndex> {
-    const head = parseHead(bytes, name);
+  static async open(bytes: Uint8Array, name: string, chunks?: number, loadStemmer?: StemmerLoader): Promise<LexicalIndex> {
+    const head = parseHead(bytes, name, chunks);
     await ensureStemmer(head.language, loadStemmer);
     return new LexicalIndex(head);
   }
