@@ -50,7 +50,7 @@ test("a language the widget does not bundle is loaded once, then stems", async (
 
 test("opening a lexical index loads its language's stemmer first", async () => {
   const languages: string[] = [];
-  const index = await LexicalIndex.open(fixtureBytes("lexical", "lexical.bin"), "lexical.bin", async (language) => {
+  const index = await LexicalIndex.open(fixtureBytes("lexical", "lexical.bin"), "lexical.bin", undefined, async (language) => {
     languages.push(language);
     return stemmerOf(language);
   });
