@@ -65,7 +65,7 @@ class EmbedPlugin(BasePlugin[EmbedConfig]):
             try:
                 self.widget_files = widget.install_widget(
                     _asset_dir(config), include_runtime=self.config.runtime_url is None,
-                    cache_dir=user_cache_dir() if cache_dir is not None else None, language=self.config.language,
+                    cache_dir=user_cache_dir() if cache_dir is not None else None, stemmer=self.config.language,
                 )
             except EmbedError as exc:
                 raise PluginError(f"embed: {exc}") from exc

@@ -125,3 +125,20 @@ def test_cli_verbose_before_or_after_the_command(tmp_path, argv, caplog):
     from mkdocs_embed.cli import main
 
     assert main([*argv, str(tmp_path / "absent")]) == 1  # the command ran (2 would be a rejected command line)
+
+
+def test_cli_index_stems_in_the_language_it_is_given(tmp_path):
+    from mkdocs_embed.cli import main
+    from mkdocs_embed.search.engine import SearchEngine
+
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text(
+        "<!doctype html><html lang=de><head><title>Häuser</title></head><body><main><h1>Häuser</h1>"
+        "<p>Die Häuser der Stadt stehen am Fluss, und jedes Haus hat einen Garten mit alten Bäumen.</p></main></body></html>",
+        encoding="utf-8",
+    )
+    assert main(["index", str(site), "--cache-dir", str(tmp_path / "cache"), "--stemmer", "german"]) == 0
+    assert [p.name.split(".", 1)[0] for p in (site / ASSET_DIR).glob("stem-*.js")] == ["stem-german"]
+    assert SearchEngine.open(site).lexical.analyzer.query_terms("Häusern") == ["haus"]
+    assert main(["index", str(site), "--stemmer", "klingon"]) == 1
