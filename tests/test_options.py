@@ -142,3 +142,35 @@ def test_cli_index_stems_in_the_language_it_is_given(tmp_path):
     assert [p.name.split(".", 1)[0] for p in (site / ASSET_DIR).glob("stem-*.js")] == ["stem-german"]
     assert SearchEngine.open(site).lexical.analyzer.query_terms("Häusern") == ["haus"]
     assert main(["index", str(site), "--stemmer", "klingon"]) == 1
+
+
+def test_each_language_folder_gets_its_own_index_in_its_language(tmp_path):
+    import json
+
+    from mkdocs_embed.search.engine import SearchEngine
+
+    pages = {
+        "index.md": PAGE,
+        "de/index.md": "# Leuchttürme\n\nDer Leuchtturmwärter putzt jeden Abend die Lampen und notiert morgens das Wetter.\n",
+        "fr/index.md": "# Phares\n\nLe gardien de phare nettoie les lampes chaque soir et note le temps au matin.\n",
+    }
+    result, assets = build(tmp_path, "\n      languages: {de: german, fr: french}", pages)
+    assert result.returncode == 0 and "WARNING" not in result.stderr, result.stderr
+    site = assets.parent.parent
+    for folder, language, word in (("", "english", "lighthouse"), ("de", "german", "Lampe"), ("fr", "french", "lampe")):
+        index = SearchEngine.open(site / folder)
+        assert index.lexical.analyzer.language == language
+        hits = index.search(word, 5, mode="lexical")
+        assert [h.href.partition("#")[0] for h in hits] == [""], (folder, [h.href for h in hits])  # its home page alone
+    de_page = (site / "de" / "index.html").read_text()
+    config = json.loads(de_page.split('id="mkdocs-embed-config">')[1].split("</script>")[0])
+    assert config["assets"] == "assets/mkdocs-embed/" and config["root"] == "./"  # de/'s own index
+    assert [p.name.split(".", 1)[0] for p in (site / "de" / ASSET_DIR).glob("stem-*.js")] == ["stem-german"]
+    assert "(de/, german)" in result.stderr
+
+
+@pytest.mark.parametrize("languages,message", [("{de: klingon}", "no Snowball stemmer for 'klingon'"),
+                                               ("{'de/docs': german}", "must be the name of one folder")])
+def test_a_bad_language_folder_is_an_error(tmp_path, languages, message):
+    result, _ = build(tmp_path, f"\n      languages: {languages}")
+    assert result.returncode == 1 and message in result.stderr, result.stderr

@@ -6,6 +6,8 @@ import pytest
 
 from mkdocs_embed.layout import ASSET_DIR
 
+from .helpers import search
+
 GERMAN = {
     "de/installation.md": """# Installation
 
@@ -130,3 +132,23 @@ def test_the_widget_ranks_text_matches_as_the_cli_does(build_site, serve, browse
     stemmed = engine.lexical.analyzer.query_terms("Häuser chevaux")
     assert stemmed != ["häuser", "chevaux"]  # the language's stemmer did run
     assert w.errors() == []
+
+
+def test_a_multilingual_site_searches_the_readers_language(build_site, serve, browser_page):
+    """With `languages:`, each language folder has its own index, and a page searches its own folder's."""
+    from mkdocs_embed.search.engine import SearchEngine
+
+    site = build_site("mkdocs", extra_docs={**GERMAN, **FRENCH}, embed={"languages": {"de": "german", "fr": "french"}})
+    base = serve(site)
+    for folder, language in (("de", "german"), ("fr", "french")):
+        engine = SearchEngine.open(site / folder)
+        assert engine.lexical.analyzer.language == language
+        w = browser_page()
+        w.page.goto(f"{base}{folder}/installation/")
+        for query in QUERIES[language][:4]:
+            python = [i for i, _ in engine.lexical.search(query, 10)]
+            assert w.page.evaluate("([q, k]) => window.mkdocsEmbed.lexicalSearch(q, k)", [query, 10]) == python, query
+        w.page.keyboard.press("/")
+        hrefs = search(w.page, QUERIES[language][0], mode="lexical", excerpts=False)
+        assert hrefs and all(h.startswith(f"{base}{folder}/") for h in hrefs), hrefs
+        assert w.errors() == []
