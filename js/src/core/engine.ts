@@ -19,6 +19,7 @@ import { warmUpAnalyzer } from "./analyze";
 import { groupByPage, hybrid, onePerSection, parseRanking, type PageGroup, type Ranking } from "./fusion";
 import { HnswIndex, type Hit } from "./hnsw";
 import { LexicalIndex, topK, type Scored } from "./lexical";
+import type { StemmerLoader } from "./stem";
 
 export type Fetch = (url: string, init?: RequestInit) => Promise<Response>;
 
@@ -89,7 +90,9 @@ export class Engine {
   }
 
   /** Load the manifest, the pages and the lexical head: enough to start answering. */
-  static async load(base: string, fetchImpl: Fetch = (u, init) => fetch(u, init)): Promise<Engine> {
+  static async load(
+    base: string, fetchImpl: Fetch = (u, init) => fetch(u, init), loadStemmer?: StemmerLoader,
+  ): Promise<Engine> {
     const raw = await fetchBytes(fetchImpl, new URL(MANIFEST, base).href, MANIFEST, "high");
     const json = parseJson(raw, MANIFEST);
     const manifest = parseManifest(json);
@@ -103,7 +106,7 @@ export class Engine {
     warmUpAnalyzer(); // while the two files download
     const [pages, head] = await files;
     const name = manifest.files.lexical as string;
-    const lexical = LexicalIndex.fromHead(head, name, manifest.counts.chunks);
+    const lexical = await LexicalIndex.open(head, name, manifest.counts.chunks, loadStemmer);
     return new Engine(manifest, ranking, parsePages(pages, manifest), lexical, base, fetchImpl);
   }
 
