@@ -67,3 +67,16 @@ def test_mkdocs_theme_keeps_its_look_in_light_and_dark_mode(build_site, serve, b
     search(page, "hide a page from the search index", mode="lexical")
     assert serious_violations(page) == [], "dark mode passes axe-core too"
     assert w.errors() == []
+
+
+def test_readthedocs_theme_keeps_the_neutral_look(build_site, serve, browser_page):
+    site = build_site("mkdocs", theme_options={"name": "readthedocs"})
+    w = browser_page()
+    page = w.page
+    page.goto(serve(site))
+    page.click("[data-mkdocs-embed-trigger]")  # the floating button: the theme has no search slot the widget knows
+    search(page, "hide a page from the search index", mode="lexical")
+    colors = page.evaluate("() => ['backgroundColor', 'color'].map(p => getComputedStyle(document.querySelector('.mkdocs-embed__dialog'))[p])")
+    assert colors == ["rgb(255, 255, 255)", "rgb(31, 35, 40)"]
+    assert serious_violations(page) == []
+    assert w.errors() == []
