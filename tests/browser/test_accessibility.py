@@ -22,6 +22,7 @@ def test_on_a_phone_the_dialog_fills_the_screen_and_results_answer_taps(theme, b
             page.tap(".navbar-toggler")  # the theme folds its menu, search link included, behind this button
         page.tap("[data-mkdocs-embed-trigger]")
         box = page.locator(".mkdocs-embed__dialog").bounding_box()
+        assert page.inner_text(".mkdocs-embed__close") == "Close search", "a touch screen has no Esc key"
         assert box == {"x": 0, "y": 0, "width": 375, "height": 667}
         hrefs = search(page, "configuration options of the plugin", mode="lexical")
         assert len(hrefs) >= 5
