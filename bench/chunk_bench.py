@@ -101,6 +101,9 @@ PAGE = """<!doctype html>
 
 def write_site(site: Path, pages: int, seed: int = 1) -> None:
     """``pages`` pages of recombined real paragraphs, each carrying the whole site's navigation."""
+    stamp = site / ".pages"
+    if stamp.exists() and stamp.read_text() == f"{pages} {seed}":
+        return
     paragraphs = [html.escape(p) for p in corpus.paragraphs()]
     rngs = [random.Random(f"{seed}-{p}") for p in range(pages)]  # one a page: adding a page changes no other
     urls = [f"part-{p // 50:03d}/page-{p:05d}/" for p in range(pages)]
@@ -139,6 +142,7 @@ def write_site(site: Path, pages: int, seed: int = 1) -> None:
         path = site / url / "index.html"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(page, encoding="utf-8")
+    stamp.write_text(f"{pages} {seed}")
 
 
 def chunk_site(site: Path, cache: Path | None) -> tuple[float, int, int]:

@@ -25,7 +25,11 @@ def main(argv: list[str] | None = None) -> int:
     index.add_argument("--cache-dir", type=Path, help="vector cache (default: SITE_DIR/../.cache/mkdocs-embed)")
     index.add_argument("--exclude", action="append", default=[], metavar="GLOB", help="leave out matching pages")
     index.add_argument("--no-widget", action="store_true", help="write the index only, no search UI")
-    index.add_argument("--placeholder", default="Search the docs", help="text of the empty search box")
+    index.add_argument("--placeholder", help="text of the empty search box (default: in the site's language)")
+    index.add_argument(
+        "--language", metavar="TAG",
+        help="language of the widget's own strings, such as de or pt-BR (default: each page's <html lang>)",
+    )
     remote = index.add_argument_group("remote embedding server (OpenAI-compatible; the browser keeps the local model)")
     remote.add_argument("--backend-url", metavar="URL", help="API base URL, e.g. http://gpu-box:7997/v1")
     remote.add_argument("--backend-model", metavar="NAME", help="model name the server knows the browser's model by")
@@ -93,8 +97,9 @@ def _index(args: argparse.Namespace) -> int:
     if not args.no_widget:
         from .emit.site_widget import add_widget_to_site
         from .emit.widget import WidgetOptions
+        from .user_cache import user_cache_dir
 
-        pages = add_widget_to_site(site_dir, WidgetOptions(placeholder=args.placeholder), settings.cache_dir)
+        pages = add_widget_to_site(site_dir, WidgetOptions(placeholder=args.placeholder, language=args.language), user_cache_dir())
         log.info("embed: added the search widget to %d pages", pages)
     return 0
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
+from .emit.strings import ENGLISH, unknown_keys
 from .settings import BuildSettings, ChunkSettings, ModelSettings, RemoteSettings
 
 
@@ -35,6 +36,12 @@ class BackendConfig(base.Config):
                               float(self.timeout))
 
 
+def _without_default(option: c.SubConfig) -> c.SubConfig:
+    """MkDocs 1.6's Optional refuses SubConfig's ``{}`` default; a section left out then means None."""
+    option.default = None
+    return option
+
+
 class EmbedConfig(base.Config):
     """Options of ``- embed`` (documented in example-site/docs/configuration.md)."""
 
@@ -54,7 +61,8 @@ class EmbedConfig(base.Config):
     provider = c.Choice(("cpu", "cuda"), default="cpu")
     optimize = c.Type(bool, default=True)
     widget = c.Type(bool, default=True)
-    placeholder = c.Type(str, default="Search the docs")
+    placeholder = c.Optional(c.Type(str))
+    strings = c.Type(dict, default={})
     shortcut = c.Type(str, default="/")
     runtime_url = c.Optional(c.Type(str))
     model_url = c.Optional(c.Type(str))
@@ -62,7 +70,7 @@ class EmbedConfig(base.Config):
     serve = c.Type(bool, default=True)
     price_per_million = c.Type((int, float), default=0.02)
     language = c.Type(str, default="english")
-    backend = c.Optional(c.SubConfig(BackendConfig))
+    backend = c.Optional(_without_default(c.SubConfig(BackendConfig)))
 
     def validate(self):
         failed, warnings = super().validate()
@@ -86,6 +94,11 @@ class EmbedConfig(base.Config):
             problems.append(("overlap_tokens", f"must be smaller than max_tokens ({self.max_tokens}), not {self.overlap_tokens}"))
         if len(self.shortcut) != 1 or self.shortcut.isspace():
             problems.append(("shortcut", f"must be a single character key such as '/' or 's', not {self.shortcut!r}"))
+        if unknown_keys(self.strings):
+            problems.append(("strings", f"unknown key {', '.join(map(repr, unknown_keys(self.strings)))}; "
+                                        f"the widget's strings are {', '.join(ENGLISH)}"))
+        elif not all(isinstance(v, str) for v in self.strings.values()):
+            problems.append(("strings", "each value must be a string"))
         if not self.cache_dir.strip():
             problems.append(("cache_dir", "must not be empty"))
         if self.previous_deploy is not None and not self.previous_deploy.startswith(("http://", "https://")):

@@ -37,19 +37,21 @@ from pathlib import Path
 from . import __version__
 from .atomic import link_or_copy, write_atomic
 from .collect.pages import html_files, page_content
+from .emit import shipped
 from .errors import EmbedError
 from .layout import ASSET_DIR, MANIFEST
 from .log import log
 from .model import default
 from .report import BuildReport
 from .settings import BuildSettings, ModelSettings
+from .user_cache import user_cache_dir
 
 RECORD = "last-build.json"
 STORE = "last-build"
 """Folder in the cache folder with one folder of links per record: the current one, and any a killed build left."""
 LIBRARIES = ("numpy", "zstandard", "hnswlib", "snowballstemmer", "tokenizers", "lxml")
 """Libraries that shape the index files besides this package."""
-_FORMAT = 1
+_FORMAT = 2
 _FOLDER = re.compile(re.escape(STORE) + r"/[0-9a-f]{16}")
 _NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]*")
 
@@ -132,13 +134,13 @@ def _code_identity(package: Path = Path(__file__).parent) -> list:
     return [__version__, sys.version, str(package), sources, libraries]
 
 
-def _prepared_models(cache_dir: Path) -> list[str]:
+def _prepared_models() -> list[str]:
     """Which build models are prepared: which one embeds is part of every vector's key (see embed/optimize.py).
 
     Compared apart from the digest, and recorded after the build: the first
     build of a model prepares it, and the next one finds it.
     """
-    folder = cache_dir / "models"
+    folder = user_cache_dir() / "models"
     return sorted(os.listdir(folder)) if folder.is_dir() else []
 
 
@@ -159,26 +161,31 @@ def _reuse(settings: BuildSettings, digest: str) -> BuildReport | None:
     try:
         if record["format"] != _FORMAT or record["digest"] != digest:
             return None
-        if record["prepared"] != _prepared_models(settings.cache_dir):
+        if record["prepared"] != _prepared_models():
             return None
         if not _FOLDER.fullmatch(record["folder"]):
             raise ValueError(f"bad folder {record['folder']!r}")
-        folder, files = settings.cache_dir / record["folder"], record["files"]
+        files, shared = record["files"], record["shared"]
         if MANIFEST not in files or not all(isinstance(n, str) and _NAME.fullmatch(n) for n in files):
             raise ValueError("bad file list")
+        store = user_cache_dir() / shipped.STORE
+        if not all(isinstance(n, str) and _NAME.fullmatch(n) for n in shared.values()):
+            raise ValueError("bad shared file list")
+        sources = {name: store / shared[name] if name in shared else settings.cache_dir / record["folder"] / name
+                   for name in files}
         for name, signature in files.items():
-            if _signature(folder / name) != signature:
+            if _signature(sources[name]) != signature:
                 log.debug("embed: the last build's copy of %s changed; building in full", name)
                 return None
         out = settings.site_dir / ASSET_DIR
-        if (out / MANIFEST).exists() and (out / MANIFEST).read_bytes() != (folder / MANIFEST).read_bytes():
+        if (out / MANIFEST).exists() and (out / MANIFEST).read_bytes() != sources[MANIFEST].read_bytes():
             return None  # another index is in the site: a full build replaces it and removes its files
         counts = {key: record["report"][key] for key in ("pages", "chunks", "index_bytes")}
         if not all(type(value) is int for value in counts.values()):
             raise ValueError("bad counts")
         out.mkdir(parents=True, exist_ok=True)
         for name in sorted(files, key=lambda name: name == MANIFEST):  # the manifest last, as write_index writes it
-            _link(folder / name, out / name)
+            _link(sources[name], out / name)
     except FileNotFoundError:
         log.debug("embed: the last build's index files are gone; building in full")
         return None
@@ -200,7 +207,12 @@ def _link(source: Path, target: Path) -> None:
 
 def _record(settings: BuildSettings, digest: str, report: BuildReport) -> None:
     """Keep links to the index files just written, then the record naming them. Best effort: a
-    cache folder that cannot take them costs the next build its shortcut, not this build."""
+    cache folder that cannot take them costs the next build its shortcut, not this build.
+
+    Files that are links to the per-user store (the model, the tokenizer) are
+    named there rather than linked again: a second link in the cache folder
+    would put 23 MB into every CI cache that archives it.
+    """
     from .emit.assets import INDEX_KINDS  # imports numpy, as the build just did
 
     out = settings.site_dir / ASSET_DIR
@@ -208,14 +220,23 @@ def _record(settings: BuildSettings, digest: str, report: BuildReport) -> None:
     folder = settings.cache_dir / name
     try:
         files = sorted(p.name for p in out.iterdir() if p.name == MANIFEST or p.name.split(".", 1)[0] in INDEX_KINDS)
+        in_store = _store_files()
+        shared, signatures = {}, {}
         for file in files:
-            link_or_copy(out / file, folder / file)
+            same = in_store.get(_inode(out / file)) if file != MANIFEST else None
+            if same is not None:
+                shared[file] = same.name
+                signatures[file] = _signature(same)
+            else:
+                link_or_copy(out / file, folder / file)
+                signatures[file] = _signature(folder / file)
         record = {
             "format": _FORMAT,
             "digest": digest,
-            "prepared": _prepared_models(settings.cache_dir),
+            "prepared": _prepared_models(),
             "folder": name,
-            "files": {file: _signature(folder / file) for file in files},
+            "files": signatures,
+            "shared": shared,
             "report": {"pages": report.pages, "chunks": report.chunks, "index_bytes": report.index_bytes},
         }
         write_atomic(settings.cache_dir / RECORD, json.dumps(record).encode())
@@ -226,6 +247,17 @@ def _record(settings: BuildSettings, digest: str, report: BuildReport) -> None:
     for other in (settings.cache_dir / STORE).iterdir():  # earlier records', and those of killed builds
         if other != folder:
             shutil.rmtree(other, ignore_errors=True)
+
+
+def _inode(path: Path) -> tuple[int, int]:
+    stat = os.stat(path)
+    return stat.st_ino, stat.st_dev
+
+
+def _store_files() -> dict[tuple[int, int], Path]:
+    """The per-user store's files by inode: a site file that is one of them is a hard link to it."""
+    store = user_cache_dir() / shipped.STORE
+    return {_inode(path): path for path in store.iterdir()} if store.is_dir() else {}
 
 
 class _WarningCount(logging.Handler):

@@ -42,6 +42,7 @@ from .report import BuildReport
 from .settings import BuildSettings, ChunkSettings
 from .store import BuildManifest, VectorCache, chunk_key
 from .store.chunks import chunk_pages
+from .user_cache import user_cache_dir
 
 if TYPE_CHECKING:
     from .embed.remote import RemoteEncoder
@@ -67,7 +68,7 @@ def build_index(settings: BuildSettings, embed: bool = True) -> BuildReport:
     chunks = _chunk_pages(pages, chunk_settings, spec, tokens, report, settings.cache_dir if embed else None)
     chunk_fp = chunk_settings.fingerprint()
     optimize = embed and settings.model.optimize and settings.model.provider == "cpu" and settings.backend is None
-    model = build_model(spec, settings.cache_dir, optimize)
+    model = build_model(spec, user_cache_dir(), optimize)
     keys = [chunk_key(_key_fingerprint(spec, settings, model), chunk_fp, c.embed_text) for c in chunks]
     if not embed:
         report.chunks, report.text_only = len(chunks), True
@@ -250,7 +251,7 @@ def _emit(
         files={kind: (KINDS[kind].name(stored), stored) for kind, raw in data.items() for stored in pack(kind, [raw])},
         shards=[(name, stored) for kind in shards for name, stored in zip(names[kind], shards[kind])],
         ship_model=settings.ship_model and vectors is not None and len(chunks) > 0,  # an empty site needs no model
-        cache_dir=settings.cache_dir if vectors is not None else None,
+        cache_dir=user_cache_dir() if vectors is not None else None,
     )
     return sum(manifest["bytes"].values()) + sum(len(stored) for parts in shards.values() for stored in parts)
 

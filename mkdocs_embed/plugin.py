@@ -18,12 +18,14 @@ from . import filehash
 from .collect.pages import EXCLUDE_META
 from .config import EmbedConfig
 from .emit import widget
+from .emit.strings import translation
 from .errors import EmbedError
 from .last_build import build_or_reuse
 from .layout import ASSET_DIR
 from .log import log
 from .search.analyze import BROWSER_LANGUAGES
 from .settings import BuildSettings
+from .user_cache import user_cache_dir
 
 _SEARCH_EXCLUDE = re.compile(r"(?<![\w-])data-search-exclude\b")
 
@@ -35,6 +37,7 @@ class EmbedPlugin(BasePlugin[EmbedConfig]):
         self.command = "build"
         self.excluded: set[str] = set()
         self.widget_files: dict[str, str] = {}
+        self.site_language: str | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup keeps this object across `mkdocs serve` rebuilds,
@@ -45,6 +48,12 @@ class EmbedPlugin(BasePlugin[EmbedConfig]):
         if not self.config.enabled:
             log.info("embed: disabled by `enabled: false`; the site gets no semantic search")
             return config
+        self.site_language = _theme_language(config)
+        if self.config.widget and self.site_language not in (None, "en") and translation(self.site_language) is None:
+            log.info(
+                "embed: the search widget has no translation for language '%s' and shows English; "
+                "set `strings` to translate it", self.site_language,
+            )
         if self.config.widget and self.config.language not in BROWSER_LANGUAGES:
             log.warning(
                 "embed: the search widget stems only English; with language '%s' its text matches "
@@ -61,7 +70,8 @@ class EmbedPlugin(BasePlugin[EmbedConfig]):
         if self.config.widget:
             try:
                 self.widget_files = widget.install_widget(
-                    _asset_dir(config), include_runtime=self.config.runtime_url is None, cache_dir=cache_dir,
+                    _asset_dir(config), include_runtime=self.config.runtime_url is None,
+                    cache_dir=user_cache_dir() if cache_dir is not None else None,
                 )
             except EmbedError as exc:
                 raise PluginError(f"embed: {exc}") from exc
@@ -117,10 +127,21 @@ class EmbedPlugin(BasePlugin[EmbedConfig]):
     def _widget_options(self) -> widget.WidgetOptions:
         return widget.WidgetOptions(
             placeholder=self.config.placeholder,
+            language=self.site_language,
+            strings=self.config.strings,
             shortcut=self.config.shortcut,
             runtime_url=self.config.runtime_url,
             model_url=self.config.model_url,
         )
+
+
+def _theme_language(config: MkDocsConfig) -> str | None:
+    """The site's language tag: Material's ``theme.language``, else the mkdocs and readthedocs themes' ``locale``."""
+    for key in ("language", "locale"):
+        value = config.theme.get(key)
+        if value:
+            return str(value)
+    return None
 
 
 def _asset_dir(config: MkDocsConfig) -> Path:

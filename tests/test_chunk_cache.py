@@ -108,3 +108,13 @@ def test_page_text_after_the_root_is_not_read():
     page = extract(html)
     assert page.title == "T"
     assert [p for s in page.sections for p in s.paragraphs] == ["Kept."]
+
+
+@pytest.mark.parametrize("stored,level", [(b'{"format": 1, "pages": {}}', "INFO"), (b"{not json", "WARNING")])
+def test_a_chunk_cache_of_another_version_is_not_a_warning(tmp_path, caplog, stored, level):
+    """After an upgrade the old cache is expected, and must not fail `mkdocs build --strict`; a damaged one still warns."""
+    path = tmp_path / "chunks.json"
+    path.write_bytes(stored)
+    with caplog.at_level("INFO", logger="mkdocs.plugins.embed"):
+        assert chunk_cache.load_chunks(path) == ({}, {})
+    assert [r.levelname for r in caplog.records if "chunk cache" in r.getMessage()] == [level]

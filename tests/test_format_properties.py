@@ -1,6 +1,6 @@
 """Damaged index files: the reader either loads them or says what is wrong, and never crashes later.
 
-Real assets (hnswlib graph, quantised vectors, pages and fragment JSON,
+Real assets (hnswlib graph, quantized vectors, pages and fragment JSON,
 keys, lexical head and postings, zstd-compressed as the emitter writes them) are truncated, bit-flipped or
 spliced, at the stored (compressed) level and at the decoded level (then
 recompressed, so the damage reaches the decoders behind zstd). Each damaged

@@ -22,7 +22,7 @@ def _clustered(n: int, dims: int = 64, seed: int = 0) -> np.ndarray:
     return v / np.linalg.norm(v, axis=1, keepdims=True)
 
 
-def test_quantisation_keeps_vectors_close():
+def test_quantization_keeps_vectors_close():
     v = _clustered(200)
     scales, q = quantize(v)
     back = dequantize(scales, q)

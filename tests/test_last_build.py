@@ -13,12 +13,14 @@ from pathlib import Path
 import pytest
 
 from mkdocs_embed import last_build
+from mkdocs_embed.emit import shipped
 from mkdocs_embed.layout import ASSET_DIR, MANIFEST
 from mkdocs_embed.last_build import RECORD, STORE, build_or_reuse
 from mkdocs_embed.model.default import default_files
 from mkdocs_embed.pipeline import build_index
 from mkdocs_embed.search.engine import SearchEngine
 from mkdocs_embed.settings import BuildSettings, ChunkSettings, ModelSettings
+from mkdocs_embed.user_cache import user_cache_dir
 from tests.test_serve import serve, write_project
 
 REUSED = "nothing changed since the last build"
@@ -44,17 +46,10 @@ def write_pages(site: Path, extra: str = "") -> Path:
     return site
 
 
-@pytest.fixture(scope="module")
-def prepared_models(tmp_path_factory, example_project) -> Path:
-    """The optimised build model the example build prepared, so that no test prepares it again."""
-    return example_project.cache / "models"
-
-
 @pytest.fixture
-def cache(tmp_path, prepared_models) -> Path:
-    cache = tmp_path / "cache"
-    shutil.copytree(prepared_models, cache / "models")
-    return cache
+def cache(tmp_path, example_project) -> Path:
+    """A fresh cache folder; the prepared build model is the per-user one the example build made."""
+    return tmp_path / "cache"
 
 
 def settings_for(site: Path, cache: Path, **changes) -> BuildSettings:
@@ -97,7 +92,12 @@ def test_a_rebuild_with_nothing_changed_links_the_last_index_byte_for_byte(tmp_p
     assert (report.embedded, report.dropped, report.reused) == (0, 0, report.chunks)
     assert report.chunks == json.loads(index_files(first)[MANIFEST])["counts"]["chunks"] > 0
     (store,) = (cache / STORE).iterdir()
-    assert {p.stat().st_ino for p in (second / ASSET_DIR).iterdir()} <= {p.stat().st_ino for p in store.iterdir()}
+    shared = {p.stat().st_ino for p in (user_cache_dir() / shipped.STORE).iterdir()}
+    linked = {p.name: p.stat().st_ino for p in (second / ASSET_DIR).iterdir()}
+    assert set(linked.values()) <= {p.stat().st_ino for p in store.iterdir()} | shared
+    # the model and tokenizer are named in the per-user store, not linked again into the cache folder
+    assert {name.split(".", 1)[0] for name, ino in linked.items() if ino in shared} == {"model", "tokenizer"}
+    assert not [p for p in store.iterdir() if p.name.startswith(("model.", "tokenizer."))]
     assert SearchEngine.open(second).search("when are apple trees pruned", k=1)[0].href.startswith("orchards/")
 
 
@@ -176,8 +176,9 @@ def test_a_change_or_a_doubt_builds_in_full_and_gives_a_full_builds_index(tmp_pa
 def test_a_changed_model_file_builds_in_full(tmp_path, cache, caplog):
     model = tmp_path / "model"
     model.mkdir()
-    for source in default_files():
-        shutil.copy2(source, model / source.name)
+    onnx, tokenizer = default_files()
+    shutil.copy2(onnx, model / "model.onnx")
+    shutil.copy2(tokenizer, model / "tokenizer.json")
     (model / "mkdocs-embed.json").write_text('{"max_tokens": 256}')  # the default's settings: its vectors and build model
     settings = ModelSettings(name=str(model))
     first = write_pages(tmp_path / "first")

@@ -55,7 +55,7 @@ def test_the_build_model_computes_attention_and_matrix_products_in_int8(prepared
 
     ops = {node.op_type for node in onnx.load(str(prepared.onnx_path)).graph.node}
     assert {"QAttention", "MatMulInteger"} <= ops
-    assert not ops & {"Softmax", "MatMul"}, "every attention fused, every product quantised"
+    assert not ops & {"Softmax", "MatMul"}, "every attention fused, every product quantized"
 
 
 def test_optimised_vectors_agree_with_the_shipped_models_on_real_text(spec, prepared):

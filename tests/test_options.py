@@ -44,6 +44,9 @@ def test_the_defaults_are_valid():
     ({"enabled": "yes"}, "enabled", "bool"),
     ({"widget": "no"}, "widget", "bool"),
     ({"exclude": "blog/*"}, "exclude", "list"),
+    ({"strings": {"no_result": "None"}}, "strings", "unknown key 'no_result'"),
+    ({"strings": {"placeholder": 3}}, "strings", "must be a string"),
+    ({"strings": "Suchen"}, "strings", "dict"),
 ])
 def test_a_bad_value_is_an_error_naming_the_option(options, option, message):
     found = errors(**options)
@@ -53,6 +56,7 @@ def test_a_bad_value_is_an_error_naming_the_option(options, option, message):
 @pytest.mark.parametrize("options", [
     {"shortcut": "s"}, {"overlap_tokens": 0}, {"max_tokens": 32, "overlap_tokens": 31},
     {"previous_deploy": "https://example.org/docs/"}, {"enabled": False}, {"min_tokens": 0},
+    {"strings": {"placeholder": "Ask the docs", "no_results": "Nothing about {query}"}}, {"placeholder": "Suchen"},
 ])
 def test_documented_values_are_accepted(options):
     assert errors(**options) == {}

@@ -137,7 +137,7 @@ def test_a_cold_cache_embeds_nothing_when_the_deploy_is_current(tmp_path, exampl
     embedded, reused, from_deploy = counts(project.build())
     total = manifest_of(example_project.site)["counts"]["chunks"]
     assert (embedded, reused, from_deploy) == (0, total, total)
-    # The reused vectors are the deployed int8 ones, re-quantised to the same bytes.
+    # The reused vectors are the deployed int8 ones, re-quantized to the same bytes.
     assert manifest_of(project.site)["files"]["vectors"] == manifest_of(example_project.site)["files"]["vectors"]
     keys, _ = decode_pack((project.cache / "vectors.bin").read_bytes())
     assert len(keys) == total

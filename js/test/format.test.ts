@@ -6,7 +6,7 @@ import { Engine } from "../src/core/engine";
 import { IndexError, decompress, decompressGradually, type IndexErrorKind } from "../src/core/format/base";
 import { FORMAT_VERSION } from "../src/core/format/manifest";
 import { fixturePath } from "./fixtures";
-import { buildIndex, encodeVectors, quantise, randomUnitVectors, rng, zstdRaw, type TestIndex } from "./helpers/index-builder";
+import { buildIndex, encodeVectors, quantize, randomUnitVectors, rng, zstdRaw, type TestIndex } from "./helpers/index-builder";
 
 function small(patch?: Record<string, unknown>): TestIndex {
   const vectors = randomUnitVectors(4, 8, rng(3));
@@ -75,7 +75,7 @@ for (const scale of [NaN, Infinity, -Infinity]) {
   test(`a vectors file with a ${scale} scale is corrupt, as in Python; lexical search keeps working`, async () => {
     const index = small({ bytes: {} });
     const name = kindName(index, "vectors");
-    const { scale: scales, q } = quantise(randomUnitVectors(4, 8, rng(3)));
+    const { scale: scales, q } = quantize(randomUnitVectors(4, 8, rng(3)));
     scales[2] = scale;
     index.files.set(name, zstdRaw(encodeVectors(scales, q, 8)));
     const engine = await Engine.load(index.base, index.fetch);

@@ -1,14 +1,14 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { Engine } from "../src/core/engine";
-import { quantiseQuery } from "../src/core/hnsw";
-import { buildIndex, quantise, randomUnitVectors, rng, type TestGraph } from "./helpers/index-builder";
+import { quantizeQuery } from "../src/core/hnsw";
+import { buildIndex, quantize, randomUnitVectors, rng, type TestGraph } from "./helpers/index-builder";
 import { fixture, fixtureIndexFetch } from "./fixtures";
 
 /** The exact top-k under the spec's similarity and order, by scanning everything. */
 function bruteForce(vectors: number[][], query: number[], k: number): number[] {
-  const { scale, q } = quantise(vectors);
-  const qq = quantiseQuery(query);
+  const { scale, q } = quantize(vectors);
+  const qq = quantizeQuery(query);
   if (qq === null) return [];
   const dims = query.length;
   const sims = vectors.map((_, i) => {

@@ -133,10 +133,16 @@ def _locate(html: str) -> tuple[str, int, int] | None:
         attrs = {m[1].lower(): m[2] or m[3] or m[4] or "" for m in _ATTR.finditer(tag[2] or "")}
         if _root_kind(tag[1].lower(), attrs) != kind:
             return None
-        if any(html.rfind(opened, body, start) > html.rfind(closed, body, start) for opened, closed in _RAW):
+        if any(_still_open(html, opened, closed, body, start) for opened, closed in _RAW):
             return None
         return kind, body, start
     return None
+
+
+def _still_open(html: str, opened: str, closed: str, lo: int, hi: int) -> bool:
+    """Whether ``html[lo:hi]`` ends inside an ``opened`` … ``closed`` span (one forward scan when there is none)."""
+    first = html.find(opened, lo, hi)
+    return first >= 0 and html.rfind(opened, first, hi) > html.rfind(closed, first, hi)
 
 
 def _root_kind(tag: str, attrs: dict[str, str]) -> str | None:

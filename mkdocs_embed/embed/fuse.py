@@ -13,7 +13,7 @@ anchored on its Softmax:
 
 and replaces it with one ``com.microsoft.Attention`` node holding the Q, K and
 V weights side by side, so the three projections become one matrix product
-(which the quantiser then turns into int8 ``QAttention``). Anything that
+(which the quantizer then turns into int8 ``QAttention``). Anything that
 doesn't match is left alone; the caller compares outputs before trusting it.
 """
 

@@ -5,7 +5,7 @@ fp32 when it loads them, so it computes in fp32. For the build we derive a
 variant that really computes in int8: fold the weights to fp32, fuse each
 attention into one ``Attention`` node (fuse.py: the optimiser doesn't
 recognise the dynamo export's attention), fuse GELU (as its tanh
-approximation) with onnxruntime's transformer optimiser, then quantise the
+approximation) with onnxruntime's transformer optimiser, then quantize the
 MatMuls and Attentions dynamically, per channel. Its vectors differ slightly from the
 shipped model's (cosine ≥ 0.99, checked in tests/test_optimize.py), so the
 variant is part of every cache key; the browser keeps the shipped model.
@@ -51,7 +51,8 @@ class BuildModel:
 def build_model(spec: ModelSpec, cache_dir: Path, optimize: bool) -> BuildModel:
     """The model to embed with: the prepared variant when possible, else the shipped file.
 
-    A variant is prepared once (seconds) and reused from ``cache_dir/models``.
+    A variant is prepared once per user (seconds) and reused from ``cache_dir/models``,
+    where ``cache_dir`` is the per-user cache (:mod:`..user_cache`) in a build.
     A model that cannot be prepared is remembered, so the warning and the
     wasted work happen once.
     """
@@ -80,7 +81,7 @@ def prepare(onnx_path: Path) -> bytes:
     from .fuse import fuse_attention_file
 
     with tempfile.TemporaryDirectory(prefix="mkdocs-embed-") as tmp:
-        folded, attention, fused, quantised = (
+        folded, attention, fused, quantized = (
             Path(tmp) / name for name in ("folded.onnx", "attention.onnx", "fused.onnx", "int8.onnx")
         )
         _fold_constants(onnx_path, folded)
@@ -94,10 +95,10 @@ def prepare(onnx_path: Path) -> bytes:
             fused_model.save_model_to_file(str(fused))
             # Attention becomes QAttention: its Q, K and V projections are one int8 product.
             quantize_dynamic(
-                fused, quantised, per_channel=True, reduce_range=False,
+                fused, quantized, per_channel=True, reduce_range=False,
                 weight_type=QuantType.QInt8, op_types_to_quantize=["MatMul", "Attention"],
             )
-        return quantised.read_bytes()
+        return quantized.read_bytes()
 
 
 def _fusions():

@@ -2,7 +2,8 @@
 
 MkDocs empties the site folder before every build, so these tens of MB
 would be copied again on each rebuild; a link costs nothing. Links are made
-to a copy that the cache folder owns, never to the installed package's
+to a copy that the per-user cache folder (:mod:`..user_cache`) owns, once for
+every project on the machine, never to the installed package's
 file: a tool that rewrites a site file in place writes through the link,
 and would otherwise damage the installation. A copy damaged that way shows
 a changed stat, is hashed again, and is replaced.
@@ -19,15 +20,16 @@ from ..filehash import file_sha256
 from ..log import log
 
 STORE = "site-files"
-"""Folder in the cache folder that holds the copies sites link to."""
+"""Folder in the per-user cache folder that holds the copies sites link to."""
 
 
 def place(source: Path, target: Path, cache_dir: Path | None) -> None:
     """Make ``target`` a file with ``source``'s bytes: a link to the cache's copy where possible, else a copy."""
     if cache_dir is not None:
         try:
-            source = owned_copy(source, cache_dir / STORE)
-        except EmbedError as exc:  # a read-only cache folder costs a copy, not the build
+            link_or_copy(owned_copy(source, cache_dir / STORE), target)
+            return
+        except EmbedError as exc:  # a read-only cache folder, or a copy another build just replaced: copy instead
             log.debug("embed: copying %s: %s", source.name, exc)
     link_or_copy(source, target)
 

@@ -6,6 +6,8 @@ anything else (Zensical, Sphinx, Hugo) gets it here, from ``mkdocs-embed index``
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from pathlib import Path
 
 from ..atomic import write_atomic
@@ -15,9 +17,18 @@ from ..log import log
 from .widget import WidgetOptions, head_tags, inject, install_widget
 
 
+_HTML_LANG = re.compile(r"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z0-9_-]+)", re.IGNORECASE)
+
+
+def _page_language(html_text: str) -> str | None:
+    """The ``lang`` of a page's ``<html>`` element, which picks the widget's strings for it."""
+    match = _HTML_LANG.search(html_text, 0, 4096)
+    return match.group(1) if match else None
+
+
 def add_widget_to_site(site_dir: Path, options: WidgetOptions, cache_dir: Path | None = None) -> int:
     """Install the bundle (linked from ``cache_dir`` where given) and put its tags into each HTML page;
-    returns how many pages changed."""
+    returns how many pages changed. Without ``options.language``, each page's widget speaks its ``<html lang>``."""
     files = install_widget(site_dir / ASSET_DIR, include_runtime=options.runtime_url is None, cache_dir=cache_dir)
     changed = 0
     for rel in html_files(site_dir):
@@ -29,7 +40,8 @@ def add_widget_to_site(site_dir: Path, options: WidgetOptions, cache_dir: Path |
         except (OSError, UnicodeDecodeError) as exc:
             log.warning("embed: not adding the search widget to %s: %s", rel, exc)
             continue
-        updated = inject(original, head_tags(page_url(rel), files, options))
+        page_options = options if options.language is not None else replace(options, language=_page_language(original))
+        updated = inject(original, head_tags(page_url(rel), files, page_options))
         if updated != original:
             write_atomic(path, updated.encode("utf-8"))
             changed += 1

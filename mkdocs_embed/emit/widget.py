@@ -10,13 +10,15 @@ from __future__ import annotations
 import html
 import json
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import EmbedError
 from ..filehash import file_sha256
 from ..layout import ASSET_DIR, WIDGET_BEGIN, WIDGET_END
 from .shipped import place
+from .strings import widget_strings
 
 BUNDLE_DIR = Path(__file__).resolve().parent.parent / "assets"
 RUNTIME_FILE = "ort-wasm-simd-threaded.wasm"
@@ -28,7 +30,12 @@ _BLOCK = re.compile(re.escape(WIDGET_BEGIN) + ".*?" + re.escape(WIDGET_END), re.
 class WidgetOptions:
     """What the site author can set about the widget."""
 
-    placeholder: str = "Search the docs"
+    placeholder: str | None = None
+    """The search box's hint; None: the site language's (``strings`` may set it too, and wins)."""
+    language: str | None = None
+    """The site's language tag (``theme.language``), which picks the widget's strings; None: English."""
+    strings: Mapping[str, str] = field(default_factory=dict)
+    """The site's own words for any of :data:`.strings.ENGLISH`'s keys."""
     shortcut: str = "/"
     runtime_url: str | None = None
     """Base URL holding ``ort-wasm-simd-threaded.wasm`` (of the bundled onnxruntime-web version), instead of the site's copy."""
@@ -110,16 +117,17 @@ def head_tags(page_url: str, files: dict[str, str], options: WidgetOptions) -> s
     """The stylesheet, boot config and deferred script for one page, with page-relative URLs.
 
     The boot config is the contract with ``js/src/ui/config.ts``: ``assets`` and
-    ``root`` relative to the page, ``files`` (logical → hashed name), and the
-    options in snake case.
+    ``root`` relative to the page, ``files`` (logical → hashed name), the
+    widget's ``strings`` in the site's language, and the options in snake case.
     """
     root = _root_relative(page_url)
+    placeholder = {"placeholder": options.placeholder} if options.placeholder else {}
     assets = ("" if root == "./" else root) + ASSET_DIR + "/"
     config = {
         "assets": assets,
         "root": root,
         "files": files,
-        "placeholder": options.placeholder,
+        "strings": widget_strings(options.language, {**placeholder, **options.strings}),
         "shortcut": options.shortcut,
         "runtime_url": options.runtime_url,
         "model_url": options.model_url,

@@ -111,7 +111,8 @@ class LexicalHead:
     """Names of the postings files, in order: term t lives in ``postings[shard_of(t, len(postings))]``."""
 
 
-def decode_head(data: bytes) -> LexicalHead:
+def decode_head(data: bytes, n_chunks: int | None = None) -> LexicalHead:
+    """The head file, checked; it must hold ``n_chunks`` chunk lengths where that is given (the manifest's count)."""
     header, pos = _read_header(data, "lexical index")
     if header.get("version") != LEXICAL_VERSION:
         raise FormatError(
@@ -128,6 +129,8 @@ def decode_head(data: bytes) -> LexicalHead:
     (n,) = struct.unpack_from("<I", data, pos)
     if len(data) != pos + 4 + 2 * (n + n % 2):
         raise FormatError("lexical index lengths are truncated")
+    if n_chunks is not None and n != n_chunks:
+        raise FormatError(f"lexical index holds {n} chunks, the manifest says {n_chunks}; rebuild the site")
     return LexicalHead(language, stopwords, float(k1), float(b), np.frombuffer(data, _U16, n, pos + 4), names)
 
 

@@ -1,4 +1,4 @@
-"""int8 quantisation with one scale per vector (see the index format)."""
+"""int8 quantization with one scale per vector (see the index format)."""
 
 from __future__ import annotations
 

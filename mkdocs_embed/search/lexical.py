@@ -35,9 +35,9 @@ class LexicalIndex:
         self._norm = [k1 * (1 - b + b * dl / avgdl) for dl in self.lengths]
 
     @classmethod
-    def from_files(cls, head: bytes, read: Callable[[str], bytes]) -> LexicalIndex:
-        """Load the decompressed head file and, through ``read`` (name → decompressed bytes), every postings file."""
-        decoded = decode_head(head)
+    def from_files(cls, head: bytes, read: Callable[[str], bytes], n_chunks: int | None = None) -> LexicalIndex:
+        """Load the decompressed head file (of ``n_chunks`` chunks, where given) and, through ``read`` (name → decompressed bytes), every postings file."""
+        decoded = decode_head(head, n_chunks)
         n, count = len(decoded.lengths), len(decoded.postings)
         return cls(decoded, [decode_shard(read(name), n, i, count, name) for i, name in enumerate(decoded.postings)])
 

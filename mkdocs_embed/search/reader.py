@@ -82,9 +82,7 @@ def load_index(site_dir: Path) -> LoadedIndex:
         postings.append(name)
         return _read(folder, name)
 
-    lexical = _named(files["lexical"], LexicalIndex.from_files, read("lexical"), read_postings)
-    if len(lexical.lengths) != n:
-        raise FormatError(f"{files['lexical']}: holds {len(lexical.lengths)} chunks, the manifest says {n}; rebuild the site")
+    lexical = _named(files["lexical"], LexicalIndex.from_files, read("lexical"), read_postings, n)
     return LoadedIndex(
         folder=folder,
         manifest=manifest,

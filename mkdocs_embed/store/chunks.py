@@ -93,8 +93,10 @@ def load_chunks(path: Path) -> tuple[dict[bytes, bytes], dict[bytes, list[Chunk]
         return {}, {}
     try:
         raw = json.loads(path.read_bytes())
-        if raw.get("format") != FORMAT:
-            raise ValueError(f"format {raw.get('format')!r}")
+        if isinstance(raw, dict) and isinstance(raw.get("format"), int) and raw["format"] != FORMAT:
+            # written by another version: expected after an upgrade, so not a warning (`--strict` would fail)
+            log.info("embed: the chunk cache is from another version of mkdocs-embed; pages will be chunked again")
+            return {}, {}
         pages = {bytes.fromhex(page): bytes.fromhex(content) for page, content in raw["pages"].items()}
         chunks = {
             bytes.fromhex(key): [Chunk(url, anchor, title, tuple(heads), text) for url, anchor, title, heads, text in rows]

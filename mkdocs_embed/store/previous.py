@@ -3,7 +3,7 @@
 A CI runner without a cache can still skip the chunks that did not change: the
 deployed ``keys`` file keeps each chunk's cache key, and the deployed
 ``vectors`` file its int8 vector. Reused vectors are those int8 vectors turned
-back into float32 (cosine ≈ 0.9999 with the originals); quantising them again
+back into float32 (cosine ≈ 0.9999 with the originals); quantizing them again
 gives back exactly the deployed bytes, so reuse never drifts.
 
 A first deploy has nothing to reuse: a site that answers 404 for its manifest,

@@ -4,6 +4,7 @@ server on 127.0.0.1, and Debian's Chromium driven by Playwright."""
 from __future__ import annotations
 
 import functools
+import os
 import http.server
 import shutil
 import subprocess
@@ -16,9 +17,12 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.needs import missing
+
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE_SITE = REPO / "example-site"
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+"""Debian's Chromium; the variable names another (and lets a test show what happens without one)."""
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -31,17 +35,23 @@ THEMES = {
 
 def _need_bundle() -> None:
     if not (REPO / "mkdocs_embed" / "assets" / "bundle.json").is_file():
-        pytest.skip("widget bundle not built: run `npm ci && npm run build` in js/")
+        missing("widget bundle not built: run `make js`")
+
+
+def chromium_path() -> str:
+    """The browser the tests drive; a skip without one, a failure in CI."""
+    if not Path(CHROMIUM).exists():
+        missing(f"{CHROMIUM} is not installed")
+    return CHROMIUM
 
 
 @pytest.fixture(scope="session")
 def chromium():
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is not installed")
+    path = chromium_path()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
 

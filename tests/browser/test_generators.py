@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.needs import module
+
 from .helpers import search
 
 DOCS = {
@@ -55,7 +57,7 @@ def _tool(name: str) -> str:
 @pytest.fixture(scope="module")
 def properdocs_site(tmp_path_factory) -> Path:
     """ProperDocs' mkdocs theme, with `search` removed (only `embed`)."""
-    pytest.importorskip("properdocs")
+    module("properdocs")
     root = _project(tmp_path_factory.mktemp("properdocs"), {
         "theme": {"name": "mkdocs", "highlightjs": False},
         "plugins": [{"embed": {"cache_dir": str(tmp_path_factory.getbasetemp() / "generators-cache")}}],
@@ -66,7 +68,7 @@ def properdocs_site(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def zensical_site(tmp_path_factory) -> Path:
-    pytest.importorskip("zensical")
+    module("zensical")
     root = _project(tmp_path_factory.mktemp("zensical"), {"theme": {"font": False}})
     _run(_tool("zensical"), "build", cwd=root)
     _run(_tool("mkdocs-embed"), "index", "site", "--cache-dir", str(tmp_path_factory.getbasetemp() / "generators-cache"), cwd=root)

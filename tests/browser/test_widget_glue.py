@@ -40,7 +40,7 @@ def test_options_cannot_break_out_of_the_config_script():
     tags = head_tags("", FILES, WidgetOptions(placeholder=evil, model_url="https://m.example/x/"))
     assert tags.count("</script>") == 2  # the config's own and the widget script's
     config = _config(tags)
-    assert config["placeholder"] == evil and config["model_url"] == "https://m.example/x/"
+    assert config["strings"]["placeholder"] == evil and config["model_url"] == "https://m.example/x/"
     assert config["shortcut"] == "/" and config["runtime_url"] is None and config["files"] == FILES
 
 

@@ -98,10 +98,7 @@ export class Engine {
     warmUpAnalyzer(); // while the two files download
     const [pages, head] = await files;
     const name = manifest.files.lexical as string;
-    const lexical = LexicalIndex.fromHead(head, name);
-    if (lexical.size !== manifest.counts.chunks) {
-      throw new IndexError("corrupt", `${name} holds ${lexical.size} chunks, the manifest says ${manifest.counts.chunks}; rebuild the site`);
-    }
+    const lexical = LexicalIndex.fromHead(head, name, manifest.counts.chunks);
     return new Engine(manifest, parsePages(pages, manifest), lexical, base, fetchImpl);
   }
 

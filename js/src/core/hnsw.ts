@@ -14,18 +14,18 @@ export interface Hit {
   score: number;
 }
 
-export interface QuantisedQuery {
+export interface QuantizedQuery {
   qq: Int32Array;
   /** The query's scale: a reported score is sim × s. */
   s: number;
 }
 
 /**
- * Step 2: quantise like a stored vector, clipped to [-127, 127] as the spec
+ * Step 2: quantize like a stored vector, clipped to [-127, 127] as the spec
  * says (a no-op for finite input, kept so both readers state the same
  * operation); null for a zero query, which has no dense results.
  */
-export function quantiseQuery(query: ArrayLike<number>): QuantisedQuery | null {
+export function quantizeQuery(query: ArrayLike<number>): QuantizedQuery | null {
   let max = 0;
   for (let j = 0; j < query.length; j++) max = Math.max(max, Math.abs(query[j]));
   if (!(max > 0) || !Number.isFinite(max)) return null;
@@ -134,10 +134,10 @@ export class HnswIndex {
 
   /** The k nearest chunks of a (normalised) query vector, best first. */
   search(query: ArrayLike<number>, k: number): Hit[] {
-    const quantised = quantiseQuery(query);
-    if (quantised === null || this.graph.n === 0 || k <= 0) return [];
+    const quantized = quantizeQuery(query);
+    if (quantized === null || this.graph.n === 0 || k <= 0) return [];
     if (query.length !== this.vectors.dims) throw new Error(`query has ${query.length} dims, the index ${this.vectors.dims}`);
-    const { qq, s } = quantised;
+    const { qq, s } = quantized;
     this.gen = this.gen === 0xffffffff ? 1 : this.gen + 1;
     if (this.gen === 1) this.seen.fill(0);
     const simOf = (i: number) => this.similarity(i, qq);

@@ -44,9 +44,9 @@ export class LexicalIndex {
     for (let i = 0; i < n; i++) this.norm[i] = k1 * (1 - b + (b * lengths[i]) / avgdl);
   }
 
-  /** Read the decompressed head file named `name`. */
-  static fromHead(bytes: Uint8Array, name: string): LexicalIndex {
-    return new LexicalIndex(parseHead(bytes, name));
+  /** Read the decompressed head file named `name`, of `chunks` chunks where that is given. */
+  static fromHead(bytes: Uint8Array, name: string, chunks?: number): LexicalIndex {
+    return new LexicalIndex(parseHead(bytes, name, chunks));
   }
 
   get size(): number {

@@ -24,14 +24,14 @@ function boot(): void {
   const config = readConfig();
   if (config === null || window.mkdocsEmbed !== undefined) return;
   let controller: Controller;
-  const modal = new Modal(config.placeholder, config.root, (text) => controller.query(text));
+  const modal = new Modal(config.strings, config.root, (text) => controller.query(text));
   controller = new Controller(config, modal);
   const warm = () => void controller.start().catch(() => undefined);
   const open = (seed?: string) => {
     warm(); // the manifest request leaves before the dialog's first layout, which takes a while on large pages
     modal.open(seed);
   };
-  const place = () => mount({ placeholder: config.placeholder, shortcut: config.shortcut, open, warm });
+  const place = () => mount({ placeholder: config.strings.say("placeholder"), shortcut: config.shortcut, open, warm });
   place();
   // Material's instant navigation swaps the header without reloading scripts.
   window.document$?.subscribe(() => place());

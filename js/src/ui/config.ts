@@ -11,7 +11,8 @@ export interface BootConfig {
   root: string;
   /** Logical name → content-hashed file name in `assets`. */
   files: Record<string, string>;
-  placeholder: string;
+  /** The widget's own words, in the site's language (mkdocs_embed/emit/strings.py). */
+  strings: Strings;
   shortcut: string;
   /** URL prefix holding ort-wasm-simd-threaded.wasm, instead of our copy. */
   runtimeUrl: string | null;
@@ -20,6 +21,19 @@ export interface BootConfig {
 }
 
 export const CONFIG_ID = "mkdocs-embed-config";
+
+/**
+ * The widget's strings, by key. `say("no_results", { query })` fills in
+ * `{query}`; a key the page lacks shows as itself, never as "undefined".
+ */
+export class Strings {
+  constructor(private readonly table: Record<string, string>) {}
+
+  say(key: string, fill: Record<string, string> = {}): string {
+    const template = this.table[key] ?? key;
+    return template.replace(/\{(\w+)\}/g, (whole, name: string) => fill[name] ?? whole);
+  }
+}
 
 function asDir(url: string): string {
   return url.endsWith("/") ? url : `${url}/`;
@@ -42,7 +56,7 @@ export function readConfig(doc: Document = document): BootConfig | null {
     assets: asDir(new URL(str(raw.assets, "assets/mkdocs-embed/"), base).href),
     root: asDir(new URL(str(raw.root, "./"), base).href),
     files: typeof raw.files === "object" && raw.files !== null ? (raw.files as Record<string, string>) : {},
-    placeholder: str(raw.placeholder, "Search the docs"),
+    strings: new Strings(typeof raw.strings === "object" && raw.strings !== null ? (raw.strings as Record<string, string>) : {}),
     shortcut: str(raw.shortcut, "/"),
     runtimeUrl: optionalUrl(raw.runtime_url),
     modelUrl: optionalUrl(raw.model_url),

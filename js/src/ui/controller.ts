@@ -146,12 +146,13 @@ export class Controller {
 
   private updateStatus(): void {
     const { index, semantic } = this;
-    if (index.state === "failed") this.view.showStatus(`Search is unavailable: ${index.message}`, "error");
-    else if (index.state === "loading") this.view.showStatus("Loading the search index…", "info");
-    else if (this.indexWarning !== null) this.view.showStatus(`Part of the search index is unavailable: ${this.indexWarning}`, "warning");
+    const say = (key: string, fill?: Record<string, string>) => this.config.strings.say(key, fill);
+    if (index.state === "failed") this.view.showStatus(say("unavailable", { reason: index.message }), "error");
+    else if (index.state === "loading") this.view.showStatus(say("loading_index"), "info");
+    else if (this.indexWarning !== null) this.view.showStatus(say("partly_unavailable", { reason: this.indexWarning }), "warning");
     else if (semantic.state === "failed") {
-      this.view.showStatus(`Semantic search is unavailable (${semantic.message}); showing text matches.`, "warning");
-    } else if (semantic.state === "loading") this.view.showStatus("Loading the language model; showing text matches for now…", "info");
+      this.view.showStatus(say("semantic_unavailable", { reason: semantic.message }), "warning");
+    } else if (semantic.state === "loading") this.view.showStatus(say("loading_model"), "info");
     else this.view.showStatus("", "none");
   }
 

@@ -3,6 +3,7 @@
  * results grouped by page. Arrow keys move the active option, Enter opens it,
  * Esc closes the dialog and returns focus where it was.
  */
+import type { Strings } from "./config";
 import type { Answer, Tone, View } from "./controller";
 import { appendHighlighted, excerptAround, resultHref, termPattern } from "./render";
 
@@ -27,13 +28,14 @@ export class Modal implements View {
   private returnFocus: Element | null = null;
 
   constructor(
-    placeholder: string,
+    private readonly strings: Strings,
     private readonly siteRoot: string,
     private readonly onQuery: (text: string) => void,
   ) {
     this.root = el("div", `${ID}`, { hidden: "" });
     const backdrop = el("div", `${ID}__backdrop`);
     backdrop.addEventListener("click", () => this.close());
+    const placeholder = strings.say("placeholder");
     const dialog = el("div", `${ID}__dialog`, { role: "dialog", "aria-modal": "true", "aria-label": placeholder });
     const bar = el("div", `${ID}__bar`);
     this.input = el("input", `${ID}__input`, {
@@ -47,12 +49,13 @@ export class Modal implements View {
       spellcheck: "false",
       placeholder,
     });
-    const close = el("button", `${ID}__close`, { type: "button", "aria-label": "Close search" });
-    close.textContent = "Esc";
+    // The accessible name holds the visible key hint too, as WCAG 2.5.3 (label in name) asks.
+    const close = el("button", `${ID}__close`, { type: "button", "aria-label": `${strings.say("close")}, ${strings.say("close_key")}` });
+    close.textContent = strings.say("close_key");
     close.addEventListener("click", () => this.close());
     bar.append(this.input, close);
     this.status = el("div", `${ID}__status`, { role: "status", "aria-live": "polite" });
-    this.listbox = el("div", `${ID}__results`, { id: `${ID}-listbox`, role: "listbox", "aria-label": "Search results" });
+    this.listbox = el("div", `${ID}__results`, { id: `${ID}-listbox`, role: "listbox", "aria-label": strings.say("results") });
     dialog.append(bar, this.status, this.listbox);
     this.root.append(backdrop, dialog);
     this.input.addEventListener("input", () => this.onQuery(this.input.value));
@@ -176,7 +179,7 @@ export class Modal implements View {
     });
     if (results.length === 0 && query.trim() !== "") {
       const empty = el("div", `${ID}__empty`);
-      empty.textContent = `No results for “${query}”`;
+      empty.textContent = this.strings.say("no_results", { query });
       items.appendChild(empty);
     }
     this.listbox.replaceChildren(items);

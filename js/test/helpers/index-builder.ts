@@ -1,7 +1,9 @@
 /**
  * Builds an index in memory, as the spec describes the files, so that core
  * tests need neither Python nor the network. zstd frames use raw blocks:
- * valid zstd that any decoder must accept.
+ * valid zstd that any decoder must accept. Each encoder writes the bytes
+ * Python's writes for the same input (js/test/conformance.test.ts checks
+ * them against the corpus that Python wrote).
  */
 import { Analyzer } from "../../src/core/analyze";
 import type { Fetch } from "../../src/core/engine";
@@ -25,8 +27,8 @@ export function zstdRaw(data: Uint8Array): Uint8Array {
   return Uint8Array.from(parts);
 }
 
-/** Quantise float vectors the way the writer does. */
-export function quantise(vectors: number[][]): { scale: Float32Array; q: Int8Array } {
+/** Quantize float vectors the way the writer does. */
+export function quantize(vectors: number[][]): { scale: Float32Array; q: Int8Array } {
   const n = vectors.length;
   const dims = vectors[0]?.length ?? 0;
   const scale = new Float32Array(n);
@@ -55,8 +57,9 @@ export function buildLexical(
   chunks: { path: string[]; text: string }[],
   shards = 2,
   name = (i: number) => `postings.${String(i).padStart(12, "0")}.bin.zst`,
+  stopwords: string[] = [],
 ): { head: Uint8Array; postings: Map<string, Uint8Array> } {
-  const analyzer = new Analyzer("english", []);
+  const analyzer = new Analyzer("english", stopwords);
   const postings = new Map<string, [number, number][]>();
   const lengths: number[] = [];
   chunks.forEach((chunk, doc) => {
@@ -85,7 +88,7 @@ export function buildLexical(
     });
     files.set(name(i), encodePostings(terms, flats));
   });
-  const header = { version: 3, language: "english", stopwords: [], k1: 1.2, b: 0.75, heading_boost: 3, postings: [...files.keys()] };
+  const header = { language: "english", stopwords, k1: 1.2, b: 0.75, heading_boost: 3, version: 3, postings: [...files.keys()] };
   return { head: encodeHead(header, lengths), postings: files };
 }
 
@@ -158,6 +161,17 @@ export function encodeGraph(g: TestGraph, n: number): Uint8Array {
   return out;
 }
 
+const json = (data: unknown) => new TextEncoder().encode(JSON.stringify(data));
+
+/** The pages file: `paths` are the heading paths below each chunk's page title, `fragments` the fragment files' hashes. */
+export function encodePages(pages: { url: string; title: string }[], first: number[], paths: string[][], fragments: string[]): Uint8Array {
+  return json({ url: pages.map((p) => p.url), title: pages.map((p) => p.title), first, path: paths, fragments });
+}
+
+export function encodeFragment(anchor: string[], text: string[]): Uint8Array {
+  return json({ anchor, text });
+}
+
 export interface TestIndex {
   files: Map<string, Uint8Array>;
   fetch: Fetch;
@@ -186,22 +200,20 @@ export function buildIndex(opts: {
   const fragments = pages.map((_, p) => {
     const ids = opts.texts.map((_, i) => i).filter((i) => pageOf[i] === p);
     const hash = String(p).padStart(12, "0");
-    const fragment = { anchor: ids.map((i) => `s${i}`), text: ids.map((i) => opts.texts[i]) };
-    files.set(`fragments.${hash}.json.zst`, zstdRaw(new TextEncoder().encode(JSON.stringify(fragment))));
+    const fragment = encodeFragment(ids.map((i) => `s${i}`), ids.map((i) => opts.texts[i]));
+    files.set(`fragments.${hash}.json.zst`, zstdRaw(fragment));
     return hash;
   });
   const first = pages.map((_, p) => pageOf.indexOf(p));
   const lexical = buildLexical(paths.map((path, i) => ({ path, text: opts.texts[i] })), opts.shards ?? 2);
   for (const [name, data] of lexical.postings) files.set(name, zstdRaw(data));
   const stored: Record<string, Uint8Array> = {
-    pages: zstdRaw(new TextEncoder().encode(JSON.stringify({
-      url: pages.map((p) => p.url), title: pages.map((p) => p.title), first, path: paths.map((p) => p.slice(1)), fragments,
-    }))),
+    pages: zstdRaw(encodePages(pages, first, paths.map((p) => p.slice(1)), fragments)),
     lexical: zstdRaw(lexical.head),
   };
   if (opts.vectors !== null) {
     if (opts.vectors.length !== n || opts.graph === undefined) throw new Error("one vector per text, and a graph");
-    const { scale, q } = quantise(opts.vectors);
+    const { scale, q } = quantize(opts.vectors);
     stored.vectors = zstdRaw(encodeVectors(scale, q, dims));
     stored.graph = zstdRaw(encodeGraph(opts.graph, n));
   }
@@ -222,7 +234,7 @@ export function buildIndex(opts: {
     bytes,
     ...opts.manifestPatch,
   };
-  files.set("manifest.json", new TextEncoder().encode(JSON.stringify(manifest)));
+  files.set("manifest.json", json(manifest));
   const fetch: Fetch = async (url) => {
     const data = files.get(url.slice(BASE.length));
     return data === undefined ? new Response("not found", { status: 404 }) : new Response(data as unknown as BodyInit);

@@ -41,8 +41,8 @@ export interface LexicalHead {
   postings: string[];
 }
 
-/** Decode the decompressed head file, `lexical.*.bin.zst`. */
-export function parseHead(bytes: Uint8Array, name: string): LexicalHead {
+/** Decode the decompressed head file, `lexical.*.bin.zst`; it must hold `chunks` chunk lengths where that is given (the manifest's count). */
+export function parseHead(bytes: Uint8Array, name: string, chunks?: number): LexicalHead {
   const { header: h, end } = readHeader(bytes, name);
   if (h.version !== LEXICAL_VERSION) {
     throw new IndexError("format-version", `${name}: lexical index version ${JSON.stringify(h.version)} is not supported (this reader knows ${LEXICAL_VERSION}); rebuild the site`);
@@ -55,6 +55,7 @@ export function parseHead(bytes: Uint8Array, name: string): LexicalHead {
   }
   const [n] = u32s(bytes, end, 1, name);
   if (bytes.byteLength !== end + 4 + 2 * (n + (n % 2))) throw new IndexError("truncated", `${name}: the chunk lengths are truncated`);
+  if (chunks !== undefined && n !== chunks) throw corrupt(name, `it holds ${n} chunks, the manifest says ${chunks}`);
   return { language, stopwords, k1, b, lengths: u16s(bytes, end + 4, n, name), postings };
 }
 
