@@ -86,3 +86,19 @@ def test_a_model_without_a_word_table_ships_as_it_is_with_one_warning(spec, tmp_
         assert query_model(odd, tmp_path / "cache") == plain
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert len(warnings) == 1 and "no Gather reads the model input 'input_ids'" in warnings[0], warnings
+
+
+def test_a_missing_library_is_not_remembered_as_a_bad_model(spec, tmp_path, monkeypatch, caplog):
+    """The per-user cache is shared by every environment: one without onnx-ir must not turn the copy off for all."""
+    from mkdocs_embed.emit import query_model as module
+
+    def missing(_path):
+        raise ImportError("No module named 'onnx_ir'")
+
+    monkeypatch.setattr(module, "compact", missing)
+    with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.embed"):
+        assert query_model(spec, tmp_path) == spec.onnx_path
+    assert "until that is installed" in caplog.text
+    monkeypatch.undo()
+    made = query_model(spec, tmp_path)
+    assert made != spec.onnx_path and made.is_file()
