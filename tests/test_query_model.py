@@ -56,7 +56,7 @@ def test_its_query_vectors_agree_with_the_model_it_replaces_and_the_builds(spec,
     original = Encoder(spec).embed_queries(queries)
     build = Encoder(spec, onnx_path=build_model(spec, cache, optimize=True).onnx_path).embed_queries(queries)
     to_original, to_build = np.sum(mine * original, axis=1), np.sum(mine * build, axis=1)
-    assert to_original.min() >= 0.99, f"min cosine {to_original.min():.4f} to the shipped model"
+    assert to_original.min() >= 0.995, f"min cosine {to_original.min():.4f} to the shipped model"
     # The build's int8 variant is itself at a mean cosine of 0.995 to the shipped model (test_optimize.py):
     # the compact model may add to that distance no more than the 4-bit rounding does on RHDH's queries.
     was = np.sum(original * build, axis=1)
