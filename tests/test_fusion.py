@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from mkdocs_embed.search.analyze import Analyzer
-from mkdocs_embed.search.fusion import fuse, group_by_page, heading_boost, hybrid
+from mkdocs_embed.search.fusion import fuse, heading_boost, hybrid
 
 FIXTURE = Path(__file__).parent / "fixtures" / "lexical"
 
@@ -54,13 +54,6 @@ def test_hybrid_lifts_the_section_named_like_the_query():
     # Both lists put chunk 0 first, but chunk 1's heading is the query.
     fused = hybrid("offline builds", [0, 1, 2], [0, 2, 1], paths, a)
     assert fused[0][0] == 1
-
-
-def test_group_by_page_orders_pages_by_best_hit():
-    hits = [(4, 0.9), (1, 0.8), (5, 0.7), (2, 0.6), (6, 0.5)]
-    page_of = [0, 0, 0, 1, 1, 1, 2]
-    assert group_by_page(hits, page_of) == [(1, [(4, 0.9), (5, 0.7)]), (0, [(1, 0.8), (2, 0.6)]), (2, [(6, 0.5)])]
-    assert group_by_page(hits, page_of, per_page=1) == [(1, [(4, 0.9)]), (0, [(1, 0.8)]), (2, [(6, 0.5)])]
 
 
 @pytest.mark.parametrize("case", json.loads((FIXTURE / "fusion.json").read_text("utf-8")), ids=lambda c: c["query"])

@@ -14,8 +14,10 @@ interface FixtureQuery {
   hybrid: number[];
 }
 
-test("the engine returns Python's lexical and hybrid top-10 ids for every fixture query", async () => {
-  const engine = await Engine.load("file:///fixture/", fixtureIndexFetch());
+test("the engine returns Python's lexical and hybrid top-10 ids for every fixture query, and ranks without a fragment", async () => {
+  const fetched: string[] = [];
+  const serve = fixtureIndexFetch();
+  const engine = await Engine.load("file:///fixture/", (url, init) => (fetched.push(url.split("/").pop() as string), serve(url, init)));
   const queries: FixtureQuery[] = JSON.parse(fixture("index", "queries.json"));
   assert.ok(queries.length >= 20);
   // Before the graph is loaded, a vector changes nothing: BM25 answers alone.
@@ -26,6 +28,7 @@ test("the engine returns Python's lexical and hybrid top-10 ids for every fixtur
     assert.deepEqual((await engine.search(q.query, q.vector, 10)).map((r) => r.id), q.hybrid, `hybrid: ${q.query}`);
     assert.deepEqual(engine.denseSearch(q.vector, 10).map((h) => h.id), q.dense, `dense: ${q.query}`);
   }
+  assert.deepEqual(fetched.filter((name) => name.startsWith("fragments.")), [], "hybrid ranking reads heading paths from the pages file");
   assert.equal(CANDIDATES, 50, "the Python engine fuses 50 candidates of each list");
 });
 

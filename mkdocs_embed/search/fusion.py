@@ -1,4 +1,4 @@
-"""Reciprocal-rank fusion of the dense and lexical lists, heading boosts, grouping by page.
+"""Reciprocal-rank fusion of the dense and lexical lists, and heading boosts.
 
 Mirrored by js/src/core/fusion.ts; every score is the same sequence of double
 operations on both sides (docs/reference/ranking.md, "Fusion").
@@ -77,19 +77,3 @@ def hybrid(
     boosts = {d: heading_boost(terms, paths[d], analyzer) for d in dict.fromkeys([*dense, *lexical])}
     return fuse(dense, lexical, k, boosts)
 
-
-def group_by_page(
-    hits: Sequence[tuple[int, float]],
-    page_of: Sequence[int],
-    per_page: int | None = None,
-) -> list[tuple[int, list[tuple[int, float]]]]:
-    """Hits grouped by page: pages in order of their best hit, hits in rank order within.
-
-    ``page_of[id]`` is a chunk's page; ``per_page`` keeps only that many hits of each page.
-    """
-    groups: dict[int, list[tuple[int, float]]] = {}
-    for hit in hits:
-        group = groups.setdefault(page_of[hit[0]], [])
-        if per_page is None or len(group) < per_page:
-            group.append(hit)
-    return list(groups.items())
