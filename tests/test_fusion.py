@@ -10,7 +10,7 @@ import pytest
 
 from mkdocs_embed.errors import EmbedError
 from mkdocs_embed.search.analyze import Analyzer
-from mkdocs_embed.search.fusion import Ranking, fuse, group_by_page, heading_boost, hybrid, one_per_section
+from mkdocs_embed.search.fusion import Ranking, fuse, heading_boost, hybrid, one_per_section
 
 FIXTURE = Path(__file__).parent / "fixtures" / "lexical"
 
@@ -82,13 +82,6 @@ def test_ranking_knobs_are_checked_and_read_from_the_manifest():
     for bad in ({"lexical_weight": 1.5}, {"heading_weight": "0.1"}, {"candidates": 0}, {"candidates": True}, {"boost": 1}, []):
         with pytest.raises(EmbedError, match="ranking"):
             Ranking.from_dict(bad)
-
-
-def test_group_by_page_orders_pages_by_best_hit():
-    hits = [(4, 0.9), (1, 0.8), (5, 0.7), (2, 0.6), (6, 0.5)]
-    page_of = [0, 0, 0, 1, 1, 1, 2]
-    assert group_by_page(hits, page_of) == [(1, [(4, 0.9), (5, 0.7)]), (0, [(1, 0.8), (2, 0.6)]), (2, [(6, 0.5)])]
-    assert group_by_page(hits, page_of, per_page=1) == [(1, [(4, 0.9)]), (0, [(1, 0.8)]), (2, [(6, 0.5)])]
 
 
 @pytest.mark.parametrize("case", json.loads((FIXTURE / "fusion.json").read_text("utf-8")), ids=lambda c: c["query"])

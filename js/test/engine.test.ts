@@ -16,7 +16,13 @@ interface FixtureQuery {
   hybrid: number[];
 }
 
-test("the engine returns Python's lexical and hybrid top-10 results for every fixture query", async () => {
+test("the engine returns Python's lexical and hybrid top-10 results for every fixture query, and ranks without a fragment", async () => {
+  const fetched: string[] = [];
+  const serve = fixtureIndexFetch();
+  const cold = await Engine.load("file:///fixture/", (url, init) => (fetched.push(url.split("/").pop() as string), serve(url, init)));
+  await cold.loadDense();
+  for (const q of JSON.parse(fixture("index", "queries.json")) as FixtureQuery[]) await cold.search(q.query, q.vector, 10);
+  assert.deepEqual(fetched.filter((name) => name.startsWith("fragments.")), [], "hybrid ranking reads heading paths from the pages file");
   const engine = await Engine.load("file:///fixture/", fixtureIndexFetch());
   const queries: FixtureQuery[] = JSON.parse(fixture("index", "queries.json"));
   assert.ok(queries.length >= 20);

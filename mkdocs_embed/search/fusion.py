@@ -136,19 +136,3 @@ def one_per_section(hits: Hits, section_of: Callable[[int], Hashable], k: int) -
             out.append(hit)
     return out
 
-
-def group_by_page(
-    hits: Sequence[tuple[int, float]],
-    page_of: Sequence[int],
-    per_page: int | None = None,
-) -> list[tuple[int, list[tuple[int, float]]]]:
-    """Hits grouped by page: pages in order of their best hit, hits in rank order within.
-
-    ``page_of[id]`` is a chunk's page; ``per_page`` keeps only that many hits of each page.
-    """
-    groups: dict[int, list[tuple[int, float]]] = {}
-    for hit in hits:
-        group = groups.setdefault(page_of[hit[0]], [])
-        if per_page is None or len(group) < per_page:
-            group.append(hit)
-    return list(groups.items())
