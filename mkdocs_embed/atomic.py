@@ -12,7 +12,7 @@ import os
 import secrets
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -71,6 +71,26 @@ def link_or_copy(source: Path, path: Path) -> None:
     finally:  # rename() leaves both names when they are links to one file already
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+
+
+def remove_stale(folder: Path, stale: Callable[[str], bool], keep: Collection[str | None]) -> None:
+    """Delete the entries of ``folder`` whose name ``stale`` accepts, but those named in ``keep``.
+
+    What every writer of content-named files does once the new ones are in
+    place: an earlier build's copies go, and another program's files (whose
+    names ``stale`` does not accept) stay.
+    """
+    try:
+        entries = list(folder.iterdir())
+    except FileNotFoundError:
+        return
+    for path in entries:
+        if path.name in keep or not stale(path.name):
+            continue
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
 
 
 def _replace_with(path: Path, fill: Callable[[BinaryIO], object], sync: bool = True) -> None:

@@ -52,6 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     evaluate.add_argument("queries", type=Path, help="JSONL: {\"query\": ..., \"relevant\": [\"page/\", \"page/#anchor\"]}")
     evaluate.add_argument("site_dir", type=Path)
     evaluate.add_argument("--min-ndcg", type=float, help="exit 1 when hybrid nDCG@10 is under this")
+    evaluate.add_argument("--json", type=Path, metavar="FILE", help="also write each query's ranks and top 10, per mode")
 
     args = parser.parse_args(argv)
     setup_cli_logging(args.verbose)
@@ -61,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "eval":
             from .evaluate import run_eval
 
-            return run_eval(args.queries, args.site_dir, args.min_ndcg)
+            return run_eval(args.queries, args.site_dir, args.min_ndcg, args.json)
         return _query(args)
     except EmbedError as exc:
         log.error("embed: %s", exc)

@@ -10,6 +10,8 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 
 from .emit.strings import ENGLISH, unknown_keys
+from .errors import EmbedError
+from .search.fusion import Ranking
 from .settings import BuildSettings, ChunkSettings, ModelSettings, RemoteSettings
 
 
@@ -67,9 +69,9 @@ class EmbedConfig(base.Config):
     normalize = c.Optional(c.Type(bool))
     query_prefix = c.Optional(c.Type(str))
     passage_prefix = c.Optional(c.Type(str))
-    max_tokens = c.Type(int, default=256)
+    max_tokens = c.Type(int, default=192)
     overlap_tokens = c.Type(int, default=32)
-    min_tokens = c.Type(int, default=40)
+    min_tokens = c.Type(int, default=0)
     excerpt_chars = c.Type(int, default=360)
     exclude = c.ListOfItems(c.Type(str), default=[])
     cache_dir = c.Type(str, default=".cache/mkdocs-embed")
@@ -88,6 +90,7 @@ class EmbedConfig(base.Config):
     language = c.Type(str, default="english")
     languages = c.Type(dict, default={})
     """Folder of the site → Snowball language: one index per language folder (mkdocs-static-i18n's ``fr/``, ...)."""
+    ranking = c.Type(dict, default={})
     backend = c.Optional(_without_default(c.SubConfig(BackendConfig)))
 
     def validate(self):
@@ -126,6 +129,10 @@ class EmbedConfig(base.Config):
                      for folder in self.languages if not isinstance(folder, str) or not _FOLDER.fullmatch(folder)]
         if self.previous_deploy is not None and not self.previous_deploy.startswith(("http://", "https://")):
             problems.append(("previous_deploy", f"must be an http:// or https:// address, not {self.previous_deploy!r}"))
+        try:
+            Ranking.from_dict(self.ranking)
+        except EmbedError as e:
+            problems.append(("ranking", str(e)))
         return problems
 
     def indexes(self, site_dir: str, config_file: str, serving: bool = False) -> dict[str, BuildSettings]:
@@ -168,6 +175,7 @@ class EmbedConfig(base.Config):
             previous_deploy=self.previous_deploy,
             price_per_million=float(self.price_per_million),
             language=self.language,
+            ranking=Ranking.from_dict(self.ranking),
             serving=serving,
             backend=self.backend.settings() if self.backend else None,
         )

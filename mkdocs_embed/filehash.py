@@ -41,11 +41,16 @@ def remember_in(folder: Path) -> None:
         _known.setdefault(path, entry)
 
 
+def stat_signature(path: os.PathLike | str) -> list[int]:
+    """What a file is trusted by while it is unchanged: size, mtime, inode and device (not the ctime, see above)."""
+    stat = os.stat(path)
+    return [stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_dev]
+
+
 def file_sha256(path: os.PathLike | str) -> str:
     """SHA-256 of a file, read only when it is new or its stat changed since it was last hashed."""
     key = os.path.abspath(path)
-    stat = os.stat(key)  # before reading: a write during the read then shows as a changed stat next time
-    signature = [stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_dev]
+    signature = stat_signature(key)  # before reading: a write during the read then shows as a changed stat next time
     known = _known.get(key)
     if known is not None and known[0] == signature:
         return known[1]

@@ -21,24 +21,22 @@ warnings (and `mkdocs build --strict`) come again on the next build.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import hashlib
-import importlib.util
 import json
 import logging
 import os
 import re
 import secrets
 import shutil
-import sys
 import time
 from pathlib import Path
 
-from . import __version__
-from .atomic import link_or_copy, write_atomic
+from .atomic import link_or_copy, remove_stale, write_atomic
+from .code_digest import code_digest
 from .collect.pages import html_files, page_content
 from .emit import shipped
 from .errors import EmbedError
+from .filehash import stat_signature
 from .layout import ASSET_DIR, MANIFEST
 from .log import log
 from .model import default
@@ -49,8 +47,6 @@ from .user_cache import user_cache_dir
 RECORD = "last-build.json"
 STORE = "last-build"
 """Folder in the cache folder with one folder of links per record: the current one, and any a killed build left."""
-LIBRARIES = ("numpy", "zstandard", "hnswlib", "snowballstemmer", "tokenizers", "lxml")
-"""Libraries that shape the index files besides this package."""
 _FORMAT = 2
 _FOLDER = re.compile(re.escape(STORE) + r"/[0-9a-f]{16}")
 _NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]*")
@@ -96,7 +92,7 @@ def inputs_digest(settings: BuildSettings) -> str | None:
         model_files = _model_files(settings.model)
         if model_files is None:
             return None
-        inputs = [_FORMAT, repr(options), _code_identity(), [[str(path), *_signature(path)] for path in model_files]]
+        inputs = [_FORMAT, repr(options), code_digest(), [[str(path), *stat_signature(path)] for path in model_files]]
         digest = hashlib.sha256(json.dumps(inputs).encode())
         for rel in sorted(html_files(settings.site_dir)):
             if rel.startswith(ASSET_DIR + "/"):
@@ -123,17 +119,6 @@ def _model_files(model: ModelSettings) -> list[Path] | None:
     return sorted(path for f in folders for path in f.iterdir() if path.is_file())
 
 
-@functools.lru_cache(maxsize=1)
-def _code_identity(package: Path = Path(__file__).parent) -> list:
-    """This package's sources and the libraries by stat, once per process: the code that runs is the code loaded."""
-    sources = [[str(path.relative_to(package)), *_signature(path)] for path in sorted(package.rglob("*.py"))]
-    libraries = []
-    for name in LIBRARIES:
-        spec = importlib.util.find_spec(name)
-        libraries.append([name, *(_signature(Path(spec.origin)) if spec and spec.origin else [])])
-    return [__version__, sys.version, str(package), sources, libraries]
-
-
 def _prepared_models() -> list[str]:
     """Which build models are prepared: which one embeds is part of every vector's key (see embed/optimize.py).
 
@@ -142,11 +127,6 @@ def _prepared_models() -> list[str]:
     """
     folder = user_cache_dir() / "models"
     return sorted(os.listdir(folder)) if folder.is_dir() else []
-
-
-def _signature(path: Path) -> list[int]:
-    stat = os.stat(path)
-    return [stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_dev]
 
 
 def _reuse(settings: BuildSettings, digest: str) -> BuildReport | None:
@@ -174,7 +154,7 @@ def _reuse(settings: BuildSettings, digest: str) -> BuildReport | None:
         sources = {name: store / shared[name] if name in shared else settings.cache_dir / record["folder"] / name
                    for name in files}
         for name, signature in files.items():
-            if _signature(sources[name]) != signature:
+            if stat_signature(sources[name]) != signature:
                 log.debug("embed: the last build's copy of %s changed; building in full", name)
                 return None
         out = settings.site_dir / ASSET_DIR
@@ -226,10 +206,10 @@ def _record(settings: BuildSettings, digest: str, report: BuildReport) -> None:
             same = in_store.get(_inode(out / file)) if file != MANIFEST else None
             if same is not None:
                 shared[file] = same.name
-                signatures[file] = _signature(same)
+                signatures[file] = stat_signature(same)
             else:
                 link_or_copy(out / file, folder / file)
-                signatures[file] = _signature(folder / file)
+                signatures[file] = stat_signature(folder / file)
         record = {
             "format": _FORMAT,
             "digest": digest,
@@ -244,9 +224,7 @@ def _record(settings: BuildSettings, digest: str, report: BuildReport) -> None:
         log.debug("embed: not keeping this build's index for the next build: %s", exc)
         shutil.rmtree(folder, ignore_errors=True)
         return
-    for other in (settings.cache_dir / STORE).iterdir():  # earlier records', and those of killed builds
-        if other != folder:
-            shutil.rmtree(other, ignore_errors=True)
+    remove_stale(settings.cache_dir / STORE, lambda _: True, keep={folder.name})  # earlier records', and killed builds'
 
 
 def _inode(path: Path) -> tuple[int, int]:

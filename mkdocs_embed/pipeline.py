@@ -9,32 +9,20 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import hashlib
-import importlib.metadata
-import json
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .atomic import locked, write_atomic
+from .atomic import locked
 from .chunk import Chunk, TokenCounter, chunk_page
 from .collect.pages import Page, collect_pages
 from .embed import Encoder, shared_encoder
 from .embed.optimize import BuildModel, build_model
-from .emit.assets import write_index
+from .emit.assets import Dense, emit_index
 from .errors import EmbedError
-from .index import hnsw
-from .index.lexical import build_lexical
-from .index.quantize import quantize
-from .format.base import compress, content_hash
-from .format.graph import encode_graph
-from .format.lexical import POSTINGS, LexicalBuild
-from .format.manifest import NAMED_KINDS
-from .format.pages import FRAGMENTS, encode_fragment, encode_pages, excerpt
-from .format.vectors import encode_keys, encode_vectors
 from .log import log
 from .model import ModelSpec, resolve_model
 from .progress import progress_bar
@@ -42,6 +30,8 @@ from .report import BuildReport
 from .settings import BuildSettings, ChunkSettings
 from .store import BuildManifest, VectorCache, chunk_key
 from .store.chunks import chunk_pages
+from .store.derived import FOLDER as DERIVED
+from .store.derived import DerivedFiles
 from .user_cache import user_cache_dir
 
 if TYPE_CHECKING:
@@ -49,8 +39,6 @@ if TYPE_CHECKING:
 
 CHECKPOINT_S = 10.0
 """Seconds of embedding between cache checkpoints: the most a killed build loses."""
-SERVE_ZSTD_LEVEL = 3
-"""zstd level on `mkdocs serve` reloads: a fraction of level 19's time, for files never deployed."""
 
 
 def build_index(settings: BuildSettings, embed: bool = True) -> BuildReport:
@@ -72,7 +60,7 @@ def build_index(settings: BuildSettings, embed: bool = True) -> BuildReport:
     keys = [chunk_key(_key_fingerprint(spec, settings, model), chunk_fp, c.embed_text) for c in chunks]
     if not embed:
         report.chunks, report.text_only = len(chunks), True
-        report.index_bytes = _emit(settings, spec, chunks, keys, None)
+        report.index_bytes = emit_index(settings, spec, chunks, None, DerivedFiles(None))  # leaves the cache folder alone
         report.seconds = time.perf_counter() - started
         return report
 
@@ -88,7 +76,7 @@ def build_index(settings: BuildSettings, embed: bool = True) -> BuildReport:
         current.save(settings.cache_dir / "manifest.json")
 
     report.chunks, report.reused = len(chunks), len(chunks) - report.embedded
-    report.index_bytes = _emit(settings, spec, chunks, keys, vectors)
+    report.index_bytes = emit_index(settings, spec, chunks, Dense(vectors, keys), DerivedFiles(settings.cache_dir / DERIVED))
     report.seconds = time.perf_counter() - started
     return report
 
@@ -196,128 +184,3 @@ def _keys_by_page(chunks: Sequence[Chunk], keys: Sequence[bytes]) -> dict[str, l
     for chunk, key in zip(chunks, keys):
         pages.setdefault(chunk.url, []).append(key.hex())
     return pages
-
-
-def _emit(
-    settings: BuildSettings, spec: ModelSpec, chunks: Sequence[Chunk], keys: Sequence[bytes], vectors: np.ndarray | None,
-) -> int:
-    """Write the site's index files, without vectors and graph when ``vectors`` is None; returns their total size."""
-    urls: list[str] = []
-    titles: list[str] = []
-    first: list[int] = []
-    fragments: list[list[dict]] = []
-    for i, chunk in enumerate(chunks):
-        if not urls or chunk.url != urls[-1]:  # a page's chunks are consecutive
-            urls.append(chunk.url)
-            titles.append(chunk.title)
-            first.append(i)
-            fragments.append([])
-        fragments[-1].append({"anchor": chunk.anchor, "text": excerpt(chunk.text, settings.chunk.excerpt_chars)})
-    paths = [chunk.path[1:] for chunk in chunks]  # every heading path starts with its page's title
-    level = SERVE_ZSTD_LEVEL if settings.serving else 19
-
-    def pack(kind: str, parts: list[bytes]) -> list[bytes]:
-        if vectors is None:  # text-only builds leave the cache folder alone
-            return [compress(part, level) for part in parts]
-        # zstd at level 19 is most of a no-change rebuild of a large site
-        return _unframe(_derived(settings, f"zst{level}-{kind}", parts, lambda: _frame([compress(p, level) for p in parts])))
-
-    encoded = [encode_fragment(rows) for rows in fragments]
-    shards: dict[str, list[bytes]] = {"fragments": pack("fragments", encoded)}
-    lexical = _lexical(settings, chunks, cached=vectors is not None)
-    shards["postings"] = pack("postings", lexical.shards)
-    digests = [content_hash(data) for data in shards["fragments"]]
-    names = {"fragments": [FRAGMENTS.named(d) for d in digests], "postings": [POSTINGS.name(data) for data in shards["postings"]]}
-    data = {
-        "pages": encode_pages(urls, titles, first, paths, digests),
-        "lexical": lexical.head(names["postings"]),
-    }
-    dims = vectors.shape[1] if vectors is not None and len(vectors) else 0
-    if vectors is not None:
-        scales, q = quantize(vectors) if len(vectors) else (np.zeros(0, np.float32), np.zeros((0, dims), np.int8))
-        data["vectors"] = encode_vectors(scales, q)
-        data["keys"] = encode_keys(keys)
-        data["graph"] = _derived(
-            settings, "graph", [vectors.tobytes()],
-            lambda: encode_graph(hnsw.build_graph(vectors) if len(vectors) else hnsw.empty_graph()),
-        )
-    manifest = write_index(
-        settings.site_dir,
-        spec,
-        dims=dims,
-        counts={"pages": len(urls), "chunks": len(chunks)},
-        ef_search=hnsw.EF_SEARCH,
-        m=hnsw.M,
-        files={kind: (KINDS[kind].name(stored), stored) for kind, raw in data.items() for stored in pack(kind, [raw])},
-        shards=[(name, stored) for kind in shards for name, stored in zip(names[kind], shards[kind])],
-        ship_model=settings.ship_model and vectors is not None and len(chunks) > 0,  # an empty site needs no model
-        cache_dir=user_cache_dir() if vectors is not None else None,
-    )
-    return sum(manifest["bytes"].values()) + sum(len(stored) for parts in shards.values() for stored in parts)
-
-
-KINDS = {k.kind: k for k in NAMED_KINDS}
-
-
-def _lexical(settings: BuildSettings, chunks: Sequence[Chunk], cached: bool) -> LexicalBuild:
-    """The lexical index of ``chunks``; from the cache folder while the chunks' text is unchanged."""
-    if not cached:
-        return build_lexical(chunks, settings.language)
-    inputs = [settings.language.encode(), *(f"{c.path}\0{c.text}".encode() for c in chunks)]
-
-    def make() -> bytes:
-        build = build_lexical(chunks, settings.language)
-        return _frame([json.dumps(build.header).encode(), np.asarray(build.lengths, "<u4").tobytes(), *build.shards])
-
-    header, lengths, *postings = _unframe(_derived(settings, "lexical", inputs, make))
-    return LexicalBuild(json.loads(header), np.frombuffer(lengths, "<u4").tolist(), postings)
-
-
-def _frame(parts: Sequence[bytes]) -> bytes:
-    """Several byte strings as one, for a derived file that holds a list."""
-    return b"".join(len(p).to_bytes(4, "little") + p for p in parts)
-
-
-def _unframe(data: bytes) -> list[bytes]:
-    parts, pos = [], 0
-    while pos < len(data):
-        size = int.from_bytes(data[pos : pos + 4], "little")
-        parts.append(data[pos + 4 : pos + 4 + size])
-        pos += 4 + size
-    return parts
-
-
-def _derived(settings: BuildSettings, kind: str, inputs: Sequence[bytes], make: Callable[[], bytes]) -> bytes:
-    """An index file's raw bytes, reused from the cache folder while its inputs and the code are unchanged.
-
-    Building the graph and the lexical index is most of a no-change rebuild;
-    both are pure functions of their inputs and of the code that makes them.
-    """
-    digest = hashlib.sha256(_code_digest())
-    for part in inputs:
-        digest.update(hashlib.sha256(part).digest())
-    path = settings.cache_dir / "derived" / f"{kind}-{digest.hexdigest()[:24]}.bin"
-    try:
-        stored = path.read_bytes()
-        if hashlib.sha256(stored[:-32]).digest() == stored[-32:]:
-            return stored[:-32]
-    except OSError:
-        pass
-    data = make()
-    write_atomic(path, data + hashlib.sha256(data).digest())
-    for stale in path.parent.glob(f"{kind}-*.bin"):
-        if stale != path:
-            stale.unlink(missing_ok=True)
-    return data
-
-
-@functools.lru_cache(maxsize=1)
-def _code_digest() -> bytes:
-    """This package's sources and the libraries' versions: what derived files also depend on."""
-    digest = hashlib.sha256()
-    package = Path(__file__).parent
-    for path in sorted(package.rglob("*.py")):
-        digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes())
-    for name in ("hnswlib", "snowballstemmer", "numpy", "zstandard"):
-        digest.update(f"{name}={importlib.metadata.version(name)}\0".encode())
-    return digest.digest()

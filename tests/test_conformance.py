@@ -32,7 +32,8 @@ def site_of(case: dict, root: Path) -> Path:
     """A site folder holding the case's index: the base files, the case's own over them, less ``remove``."""
     folder = root / ASSET_DIR
     shutil.copytree(CORPUS / "base", folder)
-    for path in (CORPUS / "cases" / case["name"]).iterdir():
+    own = CORPUS / "cases" / case["name"]  # git keeps no empty folder: a case with no files of its own has none
+    for path in own.iterdir() if own.is_dir() else ():
         shutil.copyfile(path, folder / path.name)
     for name in case["remove"]:
         (folder / name).unlink()

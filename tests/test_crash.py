@@ -143,4 +143,4 @@ def edit_pages(site: Path, count: int) -> None:
     pages = sorted((site / "big").glob("page-*/index.html"))
     fresh = [p for p in pages if "Edited." not in p.read_text()][:count]
     for page in fresh:
-        page.write_text(page.read_text().replace(": ", ": Edited. ", 1))
+        page.write_text(page.read_text().replace("</h2><p>", "</h2><p>Edited. ", 1))  # the first section's text

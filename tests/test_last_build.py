@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from mkdocs_embed import last_build
+from mkdocs_embed.code_digest import code_digest
 from mkdocs_embed.emit import shipped
 from mkdocs_embed.layout import ASSET_DIR, MANIFEST
 from mkdocs_embed.last_build import RECORD, STORE, build_or_reuse
@@ -131,8 +132,8 @@ def _change_a_setting(site: Path, cache: Path, tmp_path: Path, monkeypatch) -> B
 
 
 def _change_the_code(site: Path, cache: Path, tmp_path: Path, monkeypatch) -> BuildSettings:
-    identity = last_build._code_identity()
-    monkeypatch.setattr(last_build, "_code_identity", lambda: [*identity, "upgraded"])
+    identity = last_build.code_digest()
+    monkeypatch.setattr(last_build, "code_digest", lambda: identity + "upgraded")
     return settings_for(site, cache)
 
 
@@ -256,13 +257,17 @@ def test_a_text_only_build_neither_reuses_nor_replaces_the_record(tmp_path, cach
     assert (cache / RECORD).read_bytes() == record
 
 
-def test_the_code_identity_follows_each_source_files_stat(tmp_path):
+def test_the_code_digest_follows_each_source_files_content_not_its_stat(tmp_path):
+    """A fresh checkout of the same code (a CI run that restores the cache folder) keeps the cache; an edit does not."""
     package = tmp_path / "mkdocs_embed"
     shutil.copytree(Path(last_build.__file__).parent, package, ignore=shutil.ignore_patterns("assets", "__pycache__"))
-    identity = last_build._code_identity.__wrapped__
-    before = json.dumps(identity(package))
+    digest = code_digest.__wrapped__
+    before = digest(package)
     os.utime(package / "chunk" / "split.py", ns=(1, 10**18))
-    assert json.dumps(identity(package)) != before
+    assert digest(package) == before
+    with open(package / "chunk" / "split.py", "a") as fh:
+        fh.write("\n# edited\n")
+    assert digest(package) != before
 
 
 def test_a_second_mkdocs_build_links_the_index_and_the_site_is_complete(tmp_path, example_project):

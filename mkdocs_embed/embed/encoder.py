@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -14,8 +14,6 @@ from ..errors import EmbedError
 from ..model.spec import ModelSpec
 from .batches import equal_length_batches, run_in_order
 
-Progress = Callable[[int], None]
-"""Called with the number of texts just embedded."""
 MAX_BATCH_TOKENS = 2048
 """Tokens per onnxruntime call. Attention memory grows with batch × length²: at
 8192 a 10k-chunk build peaked at 2.3 GB; 2048 keeps the GEMMs large enough."""
@@ -79,13 +77,13 @@ class Encoder:
         """Token counts after truncation, special tokens included."""
         return [len(e.ids) for e in self._tokenizer.encode_batch(list(texts))]
 
-    def embed_passages(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         """Vectors for chunk texts, with the model's passage prefix."""
-        return self._collect(self.iter_passages(texts), len(texts), progress)
+        return self._collect(self.iter_passages(texts), len(texts))
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         """Vectors for search queries, with the model's query prefix."""
-        return self._collect(self._iter([self.spec.query_prefix + t for t in texts]), len(texts), None)
+        return self._collect(self._iter([self.spec.query_prefix + t for t in texts]), len(texts))
 
     def iter_passages(self, texts: Sequence[str]) -> Iterator[EmbeddedBatch]:
         """Embed chunk texts batch by batch, longest first, so a caller can checkpoint as it goes."""
@@ -110,14 +108,12 @@ class Encoder:
         return EmbeddedBatch(batch, self._run(tokens), tokens.size)
 
     @staticmethod
-    def _collect(batches: Iterator[EmbeddedBatch], count: int, progress: Progress | None) -> np.ndarray:
+    def _collect(batches: Iterator[EmbeddedBatch], count: int) -> np.ndarray:
         out: np.ndarray | None = None
         for done in batches:
             if out is None:
                 out = np.empty((count, done.vectors.shape[1]), dtype=np.float32)
             out[done.indices] = done.vectors
-            if progress:
-                progress(len(done.indices))
         return out if out is not None else np.empty((0, 0), dtype=np.float32)
 
     def _run(self, ids: np.ndarray) -> np.ndarray:

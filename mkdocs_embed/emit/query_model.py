@@ -5,7 +5,7 @@ than the build's. Of the levers measured (example-site/docs/guides/models.md,
 "The model the browser downloads"), one keeps the query vectors where they
 were: the word-embedding table, half of the default model's bytes, becomes
 onnxruntime's ``GatherBlockQuantized`` with 4-bit asymmetric blocks of 32
-along each row, quantised by onnxruntime's own ``MatMulNBitsQuantizer``.
+along each row, quantized by onnxruntime's own ``MatMulNBitsQuantizer``.
 A query reads a few rows of that table, so the rounding barely moves its
 vector. Every other weight stays as the model has it: 4-bit matrix products
 moved query vectors to a cosine of 0.94-0.97.
@@ -46,7 +46,7 @@ def query_model(spec: ModelSpec, cache_dir: Path | None) -> Path:
 
 
 def compact(onnx_path: Path) -> bytes:
-    """``onnx_path`` with its word-embedding table quantised to 4-bit blocks, serialised."""
+    """``onnx_path`` with its word-embedding table quantized to 4-bit blocks, serialised."""
     import onnx
     from onnxruntime.quantization.matmul_nbits_quantizer import DefaultWeightOnlyQuantConfig, MatMulNBitsQuantizer
 
@@ -60,12 +60,12 @@ def compact(onnx_path: Path) -> bytes:
         quantizer = MatMulNBitsQuantizer(model, nodes_to_exclude=others, algo_config=config)
         quantizer.process()
     if not any(node.op_type == "GatherBlockQuantized" for node in quantizer.model.model.graph.node):
-        raise ValueError("onnxruntime's quantiser left the word-embedding table as it was")
+        raise ValueError("onnxruntime's quantizer left the word-embedding table as it was")
     return quantizer.model.model.SerializeToString()
 
 
 def _word_embeddings(graph):  # onnx.GraphProto -> onnx.NodeProto
-    """The Gather that looks the input ids up, with its table made a plain fp32 weight (the quantiser's input)."""
+    """The Gather that looks the input ids up, with its table made a plain fp32 weight (the quantizer's input)."""
     from onnx import numpy_helper
 
     gather = next((n for n in graph.node if n.op_type == "Gather" and n.input[1] == TOKEN_INPUT), None)

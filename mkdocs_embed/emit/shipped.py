@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..atomic import copy_atomic, link_or_copy
+from ..atomic import copy_atomic, link_or_copy, remove_stale
 from ..errors import EmbedError
 from ..filehash import file_sha256
 from ..log import log
@@ -45,7 +45,5 @@ def owned_copy(source: Path, store: Path) -> Path:
         pass  # not there yet
     copy_atomic(source, copy)
     earlier = re.compile(r"[0-9a-f]{16}\." + re.escape(source.name))
-    for stale in store.iterdir():  # copies of this file's earlier versions
-        if stale != copy and earlier.fullmatch(stale.name):
-            stale.unlink(missing_ok=True)
+    remove_stale(store, earlier.fullmatch, keep={copy.name})  # copies of this file's earlier versions
     return copy

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..atomic import remove_stale
 from ..errors import EmbedError
 from ..filehash import file_sha256
 from ..layout import ASSET_DIR, WIDGET_BEGIN, WIDGET_END
@@ -99,10 +100,7 @@ def install_widget(
 
 def _remove_older(out_dir: Path, logical: str, keep: str) -> None:
     stem, _, ext = logical.partition(".")
-    pattern = re.compile(re.escape(stem) + r"\.[0-9a-f]{12}\." + re.escape(ext) + "$")
-    for path in out_dir.iterdir():
-        if path.name != keep and pattern.match(path.name) and path.is_file():
-            path.unlink(missing_ok=True)
+    remove_stale(out_dir, re.compile(re.escape(stem) + r"\.[0-9a-f]{12}\." + re.escape(ext)).fullmatch, keep={keep})
 
 
 def _root_relative(page_url: str) -> str:
