@@ -91,9 +91,9 @@ class EmbedConfig(base.Config):
     serve = c.Type(bool, default=True)
     price_per_million = c.Type((int, float), default=0.02)
     language = c.Type(str, default="english")
-    ranking = c.Type(dict, default={})
     languages = c.Type(dict, default={})
     """Folder of the site → Snowball language: one index per language folder (mkdocs-static-i18n's ``fr/``, ...)."""
+    ranking = c.Type(dict, default={})
     backend = c.Optional(_without_default(c.SubConfig(BackendConfig)))
 
     def validate(self):

@@ -16,7 +16,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.pages import Page
 
 from . import filehash
-from .collect.pages import EXCLUDE_META
+from .collect.pages import EXCLUDE_META, html_files
 from .config import EmbedConfig
 from .emit import widget
 from .emit.strings import translation
@@ -105,6 +105,10 @@ class EmbedPlugin(BasePlugin[EmbedConfig]):
         if not self.config.enabled:
             return
         for folder, settings in self._indexes(config).items():
+            if folder and not any(not rel.startswith(ASSET_DIR + "/") for rel in html_files(settings.site_dir)):
+                # mkdocs-static-i18n writes each language's pages in a later round of the build
+                log.debug("embed: no pages in %s/ yet; its index waits for the round that writes them", folder)
+                continue
             try:
                 report = build_or_reuse(settings, embed=self._embeds())
             except EmbedError as exc:

@@ -190,3 +190,26 @@ def test_each_language_folder_gets_its_own_index_in_its_language(tmp_path):
 def test_a_bad_language_folder_is_an_error(tmp_path, languages, message):
     result, _ = build(tmp_path, f"\n      languages: {languages}")
     assert result.returncode == 1 and message in result.stderr, result.stderr
+
+
+def test_a_mkdocs_static_i18n_site_gets_an_index_per_language_and_passes_strict(tmp_path):
+    """mkdocs-static-i18n builds each language in a round of its own; each round indexes what it wrote."""
+    project = tmp_path / "project"
+    for folder, text in (("en", PAGE), ("fr", "# Phares\n\nLe gardien de phare nettoie les lampes chaque soir.\n")):
+        (project / "docs" / folder).mkdir(parents=True)
+        (project / "docs" / folder / "index.md").write_text(text)
+    (project / "mkdocs.yml").write_text(
+        "site_name: i18n\nplugins:\n  - i18n:\n      docs_structure: folder\n      languages:\n"
+        "        - {locale: en, default: true, name: English, build: true}\n"
+        "        - {locale: fr, name: Français, build: true}\n"
+        "  - embed:\n      languages: {fr: french}\n"
+    )
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project / "mkdocs.yml")],
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0 and "WARNING" not in result.stderr, result.stderr
+    from mkdocs_embed.search.engine import SearchEngine
+
+    french = SearchEngine.open(project / "site" / "fr")
+    assert french.lexical.analyzer.language == "french"
+    assert [h.href for h in french.search("lampe", 5, mode="lexical")][0].startswith("#phares")
+    assert not SearchEngine.open(project / "site").search("gardien", 5, mode="lexical")  # the English index: no French page
