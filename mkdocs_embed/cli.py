@@ -30,6 +30,10 @@ def main(argv: list[str] | None = None) -> int:
         "--language", metavar="TAG",
         help="language of the widget's own strings, such as de or pt-BR (default: each page's <html lang>)",
     )
+    index.add_argument(
+        "--stemmer", default="english", metavar="LANGUAGE",
+        help="Snowball language of the text matches, such as german or french, or none (default: english)",
+    )
     index.add_argument("--site-id", default="", metavar="NAME",
                        help="this site's name in a cache folder that several sites share")
     remote = index.add_argument_group("remote embedding server (OpenAI-compatible; the browser keeps the local model)")
@@ -50,6 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     evaluate.add_argument("queries", type=Path, help="JSONL: {\"query\": ..., \"relevant\": [\"page/\", \"page/#anchor\"]}")
     evaluate.add_argument("site_dir", type=Path)
     evaluate.add_argument("--min-ndcg", type=float, help="exit 1 when hybrid nDCG@10 is under this")
+    evaluate.add_argument("--json", type=Path, metavar="FILE", help="also write each query's ranks and top 10, per mode")
 
     args = parser.parse_args(argv)
     setup_cli_logging(args.verbose)
@@ -59,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "eval":
             from .evaluate import run_eval
 
-            return run_eval(args.queries, args.site_dir, args.min_ndcg)
+            return run_eval(args.queries, args.site_dir, args.min_ndcg, args.json)
         return _query(args)
     except EmbedError as exc:
         log.error("embed: %s", exc)
@@ -91,6 +96,7 @@ def _index(args: argparse.Namespace) -> int:
         model=ModelSettings(name=args.model),
         exclude=tuple(args.exclude),
         backend=backend,
+        language=args.stemmer,
         site_id=args.site_id,
     )
     remember_in(settings.cache_dir)
@@ -102,7 +108,8 @@ def _index(args: argparse.Namespace) -> int:
         from .emit.widget import WidgetOptions
         from .user_cache import user_cache_dir
 
-        pages = add_widget_to_site(site_dir, WidgetOptions(placeholder=args.placeholder, language=args.language), user_cache_dir())
+        options = WidgetOptions(placeholder=args.placeholder, language=args.language)
+        pages = add_widget_to_site(site_dir, options, user_cache_dir(), stemmer=args.stemmer)
         log.info("embed: added the search widget to %d pages", pages)
     return 0
 

@@ -27,14 +27,28 @@ class Case:
     """Site-relative URLs: ``page/`` matches any chunk of the page, ``page/#anchor`` that section."""
 
 
+HITS_AT = (1, 3, 10)
+
+
 @dataclass
 class Scores:
     ndcg: list[float] = field(default_factory=list)
     recall: list[float] = field(default_factory=list)
     rr: list[float] = field(default_factory=list)
+    first: list[int | None] = field(default_factory=list)
+    """Rank of each query's first relevant result, None when it is not in the top ten."""
 
     def mean(self, values: list[float]) -> float:
         return sum(values) / len(values) if values else 0.0
+
+    def hit_rate(self, at: int) -> float:
+        """Share of queries with a relevant result in the first ``at``."""
+        return self.mean([1.0 if r is not None and r <= at else 0.0 for r in self.first])
+
+    def summary(self) -> dict[str, float]:
+        out = {"ndcg": self.mean(self.ndcg), "recall": self.mean(self.recall), "mrr": self.mean(self.rr)}
+        out.update({f"hit@{k}": self.hit_rate(k) for k in HITS_AT})
+        return out
 
 
 # (query, k, mode) -> hrefs of the results, best first ("page/" or "page/#anchor").
@@ -78,25 +92,34 @@ def _matches(href: str, wanted: str) -> bool:
     return href.partition("#")[0] == wanted
 
 
+def ranks(hrefs: Sequence[str], relevant: Sequence[str]) -> list[int | None]:
+    """Each relevant URL's rank among the first ``CUTOFF`` results (None: not there), credited once each as in
+    ``score_ranking``."""
+    found: dict[str, int] = {}
+    for rank, href in enumerate(hrefs[:CUTOFF], 1):
+        hit = next((r for r in relevant if r not in found and _matches(href, r)), None)
+        if hit is not None:
+            found[hit] = rank
+    return [found.get(r) for r in relevant]
+
+
+def unknown_urls(cases: Sequence[Case], known: set[str]) -> list[str]:
+    """Relevant URLs that name no page or section of the index, in file order: a renamed page or anchor
+    would otherwise score as a miss forever."""
+    out = [r for case in cases for r in case.relevant if r not in known]
+    return list(dict.fromkeys(out))
+
+
 def score_ranking(hrefs: Sequence[str], relevant: Sequence[str]) -> tuple[float, float, float]:
     """nDCG, recall and reciprocal rank at the cutoff.
 
     Each relevant URL is credited once, to the first result that matches it,
     so five chunks of one relevant page count as one hit, not five.
     """
-    credited: set[str] = set()
-    dcg = 0.0
-    rr = 0.0
-    for rank, href in enumerate(hrefs[:CUTOFF], 1):
-        hit = next((r for r in relevant if r not in credited and _matches(href, r)), None)
-        if hit is None:
-            continue
-        credited.add(hit)
-        dcg += 1 / math.log2(rank + 1)
-        if not rr:
-            rr = 1 / rank
+    found = sorted(r for r in ranks(hrefs, relevant) if r is not None)
+    dcg = sum(1 / math.log2(rank + 1) for rank in found)
     ideal = sum(1 / math.log2(rank + 1) for rank in range(1, min(len(relevant), CUTOFF) + 1))
-    return dcg / ideal, len(credited) / len(relevant), rr
+    return dcg / ideal, len(found) / len(relevant), (1 / found[0] if found else 0.0)
 
 
 def evaluate(cases: Sequence[Case], search: Search, modes: Sequence[str] = MODES) -> dict[str, tuple[Scores, list[list[str]]]]:
@@ -110,6 +133,8 @@ def evaluate(cases: Sequence[Case], search: Search, modes: Sequence[str] = MODES
             scores.ndcg.append(ndcg)
             scores.recall.append(recall)
             scores.rr.append(rr)
+            found = [r for r in ranks(hrefs, case.relevant) if r is not None]
+            scores.first.append(min(found, default=None))
             results.append(hrefs)
         out[mode] = (scores, results)
     return out
@@ -117,9 +142,10 @@ def evaluate(cases: Sequence[Case], search: Search, modes: Sequence[str] = MODES
 
 def report(cases: Sequence[Case], results: dict[str, tuple[Scores, list[list[str]]]]) -> str:
     """The side-by-side table, then the queries that the fused search missed."""
-    lines = [f"{len(cases)} queries, metrics at {CUTOFF}", f"{'':<9}{'nDCG':>8}{'Recall':>8}{'MRR':>8}"]
+    columns = ("nDCG", "Recall", "MRR", *(f"hit@{k}" for k in HITS_AT))
+    lines = [f"{len(cases)} queries, metrics at {CUTOFF}", f"{'':<9}" + "".join(f"{c:>8}" for c in columns)]
     for mode, (s, _) in results.items():
-        lines.append(f"{mode:<9}{s.mean(s.ndcg):>8.3f}{s.mean(s.recall):>8.3f}{s.mean(s.rr):>8.3f}")
+        lines.append(f"{mode:<9}" + "".join(f"{v:>8.3f}" for v in s.summary().values()))
     main = "hybrid" if "hybrid" in results else next(iter(results))
     scores, hrefs = results[main]
     missed = [i for i, rr in enumerate(scores.rr) if rr == 0]
@@ -132,8 +158,28 @@ def report(cases: Sequence[Case], results: dict[str, tuple[Scores, list[list[str
     return "\n".join(lines)
 
 
-def engine_search(site_dir: Path) -> tuple[Search, tuple[str, ...]]:
-    """A Search over the site's index, and the modes it can answer."""
+def per_query(cases: Sequence[Case], results: dict[str, tuple[Scores, list[list[str]]]]) -> dict:
+    """What ``--json`` writes: each mode's summary, and for each query and mode the relevant URLs' ranks and the
+    top ten."""
+    return {
+        "cutoff": CUTOFF,
+        "modes": {mode: s.summary() for mode, (s, _) in results.items()},
+        "queries": [
+            {
+                "query": case.query,
+                "relevant": list(case.relevant),
+                "modes": {
+                    mode: {"ranks": ranks(hrefs[i], case.relevant), "top": hrefs[i][:CUTOFF]}
+                    for mode, (_, hrefs) in results.items()
+                },
+            }
+            for i, case in enumerate(cases)
+        ],
+    }
+
+
+def engine_search(site_dir: Path) -> tuple[Search, tuple[str, ...], set[str]]:
+    """A Search over the site's index, the modes it can answer, and every URL a result can have."""
     from mkdocs_embed.search.engine import SearchEngine
 
     engine = SearchEngine.open(site_dir)
@@ -145,15 +191,29 @@ def engine_search(site_dir: Path) -> tuple[Search, tuple[str, ...]]:
     def search(query: str, k: int, mode: str) -> list[str]:
         return [r.href for r in engine.search(query, k, mode=mode)]
 
-    return search, modes
+    tables = engine.index.chunks
+    urls = tables["pages"]["url"]
+    known = set(urls) | {f"{urls[p]}#{a}" for p, a in zip(tables["chunks"]["page"], tables["chunks"]["anchor"]) if a}
+    return search, modes, known
 
 
-def run_eval(queries_path: Path, site_dir: Path, min_ndcg: float | None) -> int:
+def run_eval(queries_path: Path, site_dir: Path, min_ndcg: float | None, json_path: Path | None = None) -> int:
     """Print the report; 1 when the main mode's nDCG is under ``min_ndcg``, 2 on bad input."""
     try:
         cases = load_cases(queries_path)
-        search, modes = engine_search(site_dir)
+        search, modes, known = engine_search(site_dir)
+        unknown = unknown_urls(cases, known)
+        if unknown:
+            raise EmbedError(
+                f"{len(unknown)} relevant URL(s) in {queries_path} name no page or section of the index "
+                "(renamed, or a heading without text?):\n  " + "\n  ".join(unknown)
+            )
         results = evaluate(cases, search, modes)
+        if json_path is not None:
+            try:
+                json_path.write_text(json.dumps(per_query(cases, results), indent=1) + "\n", encoding="utf-8")
+            except OSError as e:
+                raise EmbedError(f"cannot write {json_path}: {e.strerror}") from None
     except EmbedError as e:
         log.error("embed: %s", e)
         return 2

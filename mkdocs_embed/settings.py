@@ -11,16 +11,18 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from .search.fusion import Ranking
+
 
 @dataclass(frozen=True)
 class ChunkSettings:
     """How pages become chunks. Every field is part of the cache key."""
 
-    max_tokens: int = 256
+    max_tokens: int = 192
     """Budget of one chunk's embedded text, special tokens included."""
     overlap_tokens: int = 32
     """Tokens repeated at the start of the next piece when a section is split."""
-    min_tokens: int = 40
+    min_tokens: int = 0
     """Sections with fewer tokens of body text merge with a neighbour."""
     excerpt_chars: int = 360
     """Characters of chunk text kept in the index for result excerpts."""
@@ -90,6 +92,8 @@ class BuildSettings:
     """Hosted-API price per million tokens, for the cost line."""
     language: str = "english"
     """Stemmer language of the lexical index."""
+    ranking: Ranking = field(default_factory=Ranking)
+    """The fusion's knobs, written into the manifest for every reader."""
     serving: bool = False
     """A `mkdocs serve` reload: compress assets fast rather than small, as they are never deployed."""
     backend: RemoteSettings | None = None

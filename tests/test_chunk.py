@@ -16,7 +16,7 @@ from mkdocs_embed.chunk.page import MAX_PAGE_CHARS
 from mkdocs_embed.collect import Page, collect_pages
 from mkdocs_embed.settings import ChunkSettings
 
-SETTINGS = ChunkSettings()
+SETTINGS = ChunkSettings(max_tokens=256, min_tokens=40)  # merging on: the rules below are about it
 
 LONG = "\n\n".join(
     f"Paragraph {i} explains how the frobnicator handles batch number {i}. "

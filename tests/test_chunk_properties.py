@@ -13,6 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mkdocs_embed.chunk import TokenCounter, chunk_page
+from mkdocs_embed.chunk.extract import extract
 from mkdocs_embed.collect import Page
 from mkdocs_embed.settings import ChunkSettings
 
@@ -95,3 +96,14 @@ def _covered(word: str, text: str) -> bool:
             return False
         i = j
     return True
+
+
+@given(body=st.lists(tree, max_size=8))
+def test_with_the_defaults_every_heading_with_text_keeps_its_anchor(tokens, body):
+    html = "<html><head><title>T</title></head><body><main>" + "".join(render(n, [], set()) for n in body)
+    html += "</main></body></html>"
+    with_text = {s.anchor for s in extract(html).sections if s.anchor and any(_words(p) for p in s.paragraphs)}
+
+    chunks = chunk_page(Page("p/", Path("p.html"), html), ChunkSettings(), tokens)
+
+    assert with_text <= {c.anchor for c in chunks}, "a search could never land on these headings"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import subprocess
 import sys
@@ -11,7 +12,7 @@ import pytest
 
 from mkdocs_embed.cli import main as cli
 from mkdocs_embed.errors import EmbedError
-from mkdocs_embed.evaluate import load_cases, run_eval, score_ranking
+from mkdocs_embed.evaluate import Case, evaluate, load_cases, ranks, report, run_eval, score_ranking
 
 
 def test_perfect_ranking_scores_one():
@@ -93,12 +94,44 @@ def test_eval_prints_all_modes_and_guards_a_threshold(site, tmp_path, capsys):
     assert "FAIL: hybrid nDCG@10" in capsys.readouterr().out
 
 
-def test_eval_lists_missed_queries(site, tmp_path, capsys):
+def test_report_lists_missed_queries_and_hit_rates():
+    cases = [Case("steeping time", ("brewing/#steeping-time",)), Case("tin", ("storage/",))]
+    got = {"steeping time": ["storage/", "brewing/#water-temperature"], "tin": ["brewing/", "storage/#keeping-leaves-fresh"]}
+    results = evaluate(cases, lambda q, k, mode: got[q] if mode == "hybrid" else got[q][:1], modes=("lexical", "hybrid"))
+    out = report(cases, results)
+    assert out.splitlines()[1].split() == ["nDCG", "Recall", "MRR", "hit@1", "hit@3", "hit@10"]
+    assert out.splitlines()[3].split()[4:] == ["0.000", "0.500", "0.500"]  # hybrid: 'tin' at rank 2
+    assert "missed by hybrid: 1" in out and "'steeping time'" in out and "wanted brewing/#steeping-time" in out
+
+
+def test_ranks_credit_each_relevant_url_once():
+    assert ranks(["a/#x", "a/#y", "b/"], ["a/", "b/", "c/"]) == [1, 3, None]
+
+
+def test_eval_refuses_relevant_urls_not_in_the_index(site, tmp_path, caplog, capsys):
     q = tmp_path / "q.jsonl"
-    q.write_text('{"query": "steeping time", "relevant": ["nowhere/"]}\n')
-    assert run_eval(q, site, min_ndcg=None) == 0
-    out = capsys.readouterr().out
-    assert "missed by hybrid: 1" in out and "'steeping time'" in out and "wanted nowhere/" in out
+    q.write_text(
+        '{"query": "steeping time", "relevant": ["nowhere/", "brewing/#steeping-time"]}\n'
+        '{"query": "tin", "relevant": ["storage/#no-such-heading"]}\n'
+    )
+    assert run_eval(q, site, min_ndcg=None) == 2
+    assert "2 relevant URL(s)" in caplog.text
+    listed = [line.strip() for line in caplog.text.splitlines() if line.startswith("  ")]
+    assert listed == ["nowhere/", "storage/#no-such-heading"]
+    assert capsys.readouterr().out == ""
+
+
+def test_eval_json_has_each_querys_ranks_and_top_ten(site, tmp_path):
+    q = tmp_path / "q.jsonl"
+    q.write_text('{"query": "tea_cache", "relevant": ["storage/#the-tea_cache-setting", "storage/"]}\n')
+    out = tmp_path / "eval.json"
+    assert run_eval(q, site, min_ndcg=None, json_path=out) == 0
+    data = json.loads(out.read_text())
+    assert set(data["modes"]) == {"lexical", "dense", "hybrid"} and set(data["modes"]["hybrid"]) >= {"ndcg", "hit@1", "hit@10"}
+    (entry,) = data["queries"]
+    lexical = entry["modes"]["lexical"]
+    assert lexical["top"][0] == "storage/#the-tea_cache-setting" and lexical["ranks"][0] == 1
+    assert len(lexical["top"]) == len(set(lexical["top"])) <= 10, "one result per section"
 
 
 def test_eval_without_an_index_is_a_clear_error(tmp_path, caplog):

@@ -35,7 +35,6 @@ from mkdocs_embed.format.pages import FRAGMENTS, PAGES, encode_fragment, encode_
 from mkdocs_embed.format.vectors import KEYS, VECTORS, encode_keys, encode_vectors
 from mkdocs_embed.layout import ASSET_DIR, MANIFEST
 from mkdocs_embed.search.engine import SearchEngine
-from mkdocs_embed.search.fusion import hybrid
 from mkdocs_embed.search.reader import load_index
 
 N, DIMS = 60, 16
@@ -215,7 +214,6 @@ def _load_and_search(site_dir: Path) -> None:
     """What ``mkdocs-embed query`` does, minus the query encoder: dense, lexical, hybrid, results."""
     engine = SearchEngine(load_index(site_dir))
     n = int(engine.index.manifest["counts"]["chunks"])
-    paths = engine.index.chunks["chunks"]["path"]
     for vector in QUERY_VECTORS:
         dense = engine.graph.search(vector, 10)
         assert all(0 <= i < n for i, _ in dense)
@@ -224,10 +222,8 @@ def _load_and_search(site_dir: Path) -> None:
     for query in QUERIES:
         for result in engine.search(query, k=10, mode="lexical"):
             assert 0 <= result.chunk_id < n
-        lexical = [i for i, _ in engine.lexical.search(query, 50)]
-        dense = [i for i, _ in engine.graph.search(QUERY_VECTORS[0], 50)]
-        for i, score in hybrid(query, dense, lexical, paths, engine.lexical.analyzer)[:10]:
-            engine._result(i, score)
+        for result in engine.search(query, k=10, vector=QUERY_VECTORS[0]):
+            assert 0 <= result.chunk_id < n
 
 
 def _check(site: Site, refused: bool = False) -> None:

@@ -184,3 +184,22 @@ def test_asset_is_compact():
     packed = sum(len(zstandard.ZstdCompressor(level=19).compress(f)) for f in [build.head(["p"] * len(build.shards)), *build.shards])
     text = sum(len(c.text.encode()) for c in chunks)
     assert packed < text / 2, (packed, text)
+
+
+def test_the_word_being_typed_matches_as_a_prefix_and_whole_words_rank_first():
+    chunks = [
+        Chunk(["Guide", "Setup"], "Install the package with pip."),
+        Chunk(["Guide", "Notes"], "An installation takes a minute."),
+        Chunk(["Guide", "Other"], "Instead of reading, try it."),
+        Chunk(["Guide", "More"], "Nothing to see."),
+    ]
+    index = load(build_lexical(chunks))
+    assert {i for i, _ in index.search("ins", 10)} == {0, 1, 2}, "a 3-letter prefix finds every word it starts"
+    assert [t for t, _ in index.prefix_terms("ins")] == ["instal", "instead"], "most frequent first"
+    assert index.search("in", 10) == [] and index.search("ins ", 10) == [], "too short, or no longer being typed"
+    assert [i for i, _ in index.search("installa", 10)] == [0, 1], "a word run past its stem still matches it"
+    whole = dict(index.search("instead", 10))
+    assert set(whole) == {2}, "a finished word is a whole-word match only when nothing extends it"
+    mixed = load(build_lexical([Chunk(["A"], "cache and more words here"), Chunk(["B"], "cachedir cachedir cachedir")]))
+    assert [i for i, _ in mixed.search("cache", 2)] == [0, 1], "the whole word outranks more prefix matches"
+    assert mixed.prefix_terms("cache_dir") == [], "a compound is typed out as a name"

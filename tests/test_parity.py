@@ -14,8 +14,7 @@ import pytest
 
 from mkdocs_embed.embed import Encoder
 from mkdocs_embed.model import resolve_model
-from mkdocs_embed.search.engine import CANDIDATES
-from mkdocs_embed.search.fusion import hybrid
+from mkdocs_embed.search.engine import SearchEngine
 from mkdocs_embed.search.hnsw import GraphSearch
 from mkdocs_embed.search.reader import load_index
 from mkdocs_embed.settings import ModelSettings
@@ -34,14 +33,14 @@ def test_dense_lexical_and_hybrid_ids_match_the_fixture(index, case):
     graph = GraphSearch(index.graph, index.scales, index.vectors, int(index.manifest["hnsw"]["ef_search"]))
     lexical = index.lexical
     vector = np.array(case["vector"], dtype=np.float32)
-    dense = graph.search(vector, CANDIDATES)
-    lex = lexical.search(case["query"], CANDIDATES)
-    assert [i for i, _ in dense[:10]] == case["dense"]
-    assert [s for _, s in dense[:10]] == case["dense_scores"]
-    assert [i for i, _ in lex[:10]] == case["lexical"]
-    paths = index.chunks["chunks"]["path"]
-    fused = hybrid(case["query"], [i for i, _ in dense], [i for i, _ in lex], paths, lexical.analyzer)
-    assert [i for i, _ in fused[:10]] == case["hybrid"]
+    dense = graph.search(vector, 10)
+    lex = lexical.search(case["query"], 10)
+    assert [i for i, _ in dense] == case["dense"]
+    assert [s for _, s in dense] == case["dense_scores"]
+    assert [i for i, _ in lex] == case["lexical"]
+    engine = SearchEngine(index)
+    assert [r.chunk_id for r in engine.search(case["query"], 10, mode="lexical")] == case["lexical_results"]
+    assert [r.chunk_id for r in engine.search(case["query"], 10, vector=vector)] == case["hybrid"]
 
 
 def test_query_vectors_are_what_the_encoder_makes():

@@ -150,7 +150,8 @@ def _write(
     if ship_model:
         model["onnx"] = _copy_hashed(query_model(spec, cache_dir), FileKind("model", "onnx"), out, cache_dir)
         model["tokenizer"] = _copy_hashed(spec.tokenizer_path, FileKind("tokenizer", "json"), out, cache_dir)
-    data = encode_manifest(f"mkdocs-embed {__version__}", model, counts, {"m": hnsw.M, "ef_search": hnsw.EF_SEARCH}, files)
+    hnsw_params = {"m": hnsw.M, "ef_search": hnsw.EF_SEARCH}
+    data = encode_manifest(f"mkdocs-embed {__version__}", model, counts, hnsw_params, files, settings.ranking.as_dict())
     write_atomic(out / MANIFEST, data)
     manifest = json.loads(data)
     live = {*manifest["files"].values(), *(name for name, _ in shards), model.get("onnx"), model.get("tokenizer")}

@@ -30,14 +30,17 @@ __all__ = ["ALL_KINDS", "FORMAT_VERSION", "MANIFEST", "NAMED_KINDS", "check_mani
 
 def encode_manifest(
     generator: str, model: dict[str, Any], counts: dict[str, int], hnsw: dict[str, int], files: dict[str, tuple[str, bytes]],
+    ranking: dict[str, Any] | None = None,
 ) -> bytes:
-    """The manifest naming ``files`` (kind → (name, stored bytes)), with each one's stored size."""
+    """The manifest naming ``files`` (kind → (name, stored bytes)), with each one's stored size, and the fusion's
+    knobs (checked by the search engine that uses them, mkdocs_embed/search/fusion.py)."""
     return json.dumps({
         "format": FORMAT_VERSION,
         "generator": generator,
         "model": model,
         "counts": counts,
         "hnsw": hnsw,
+        "ranking": ranking or {},
         "files": {kind: name for kind, (name, _) in files.items()},
         "bytes": {kind: len(data) for kind, (_, data) in files.items()},
     }, indent=1).encode()

@@ -72,12 +72,12 @@ def _token_pattern() -> re.Pattern[str]:
     return re.compile(f"([{c}]+)|[{w}]+(?:[.\\-][{w}]+)*")
 
 
+PREFIX_MIN = 3
+"""Shortest word being typed that is matched as a prefix."""
+
 _STEMS: dict[str, dict[str, str]] = {}
 """Word → stem, per language, for the life of the process (a site has a few thousand
 distinct words in tens of thousands; `mkdocs serve` analyses them again on each reload)."""
-
-BROWSER_LANGUAGES = ("english", "none")
-"""Languages js/src/core/stem.ts stems exactly as Python does."""
 
 
 class Analyzer:
@@ -128,6 +128,22 @@ class Analyzer:
     def query_terms(self, text: str) -> list[str]:
         """Distinct terms of a query, in order of first appearance."""
         return list(dict.fromkeys(self.terms(text)))
+
+    def typed_prefix(self, text: str) -> str | None:
+        """The word being typed: the text's last word, lower-cased and unstemmed, when the text ends
+        inside it, it is a plain word (not CJK, not a compound such as ``cache_dir``, which is typed
+        out as a name) and it has at least ``PREFIX_MIN`` characters (all in the BMP, so that both
+        readers count and compare it alike); None otherwise."""
+        normalized = unicodedata.normalize("NFKC", text)
+        last = None
+        for last in _token_pattern().finditer(normalized):
+            pass
+        if last is None or last.group(1) is not None or last.end() != len(normalized):
+            return None
+        word = last.group(0)
+        if len(word) < PREFIX_MIN or max(word) > "\uffff" or _SEPARATORS.search(word) or _CAMEL.search(word):
+            return None
+        return word.lower()
 
     def _stemmed(self, part: str) -> str:
         # Astral characters are one index in Python but two in JS strings;

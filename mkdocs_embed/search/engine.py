@@ -5,16 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from ..embed import shared_encoder
 from ..errors import EmbedError
+from ..format.base import FormatError
 from ..format.manifest import has_vectors
-from .fusion import hybrid
+from .fusion import Ranking, hybrid, one_per_section
 from .hnsw import GraphSearch
+from .lexical import top_k
 from .reader import LoadedIndex, load_index
 
 MODES = ("hybrid", "dense", "lexical")
-CANDIDATES = 50
-"""How many ids each list hands to the fusion (the widget uses the same number)."""
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,12 @@ class SearchEngine:
         self.graph = GraphSearch(index.graph, index.scales, index.vectors, int(index.manifest["hnsw"]["ef_search"]))
         self._spec = index.model_spec()
         self.lexical = index.lexical
+        try:
+            self.ranking = Ranking.from_dict(index.manifest.get("ranking"))
+        except EmbedError as e:
+            raise FormatError(f"manifest.json: {e}") from None
+        chunks = index.chunks["chunks"]
+        self._sections = list(zip(chunks["page"], map(tuple, chunks["path"])))
 
     @classmethod
     def open(cls, site_dir: Path) -> SearchEngine:
@@ -52,23 +60,38 @@ class SearchEngine:
             raise EmbedError("this site's index does not ship its model (model_url is set); dense search needs it")
         return shared_encoder(self._spec).embed_queries([query])[0]
 
-    def dense(self, query: str, k: int) -> list[tuple[int, float]]:
-        return self.graph.search(self.embed_query(query), k)
+    def dense(self, query: str, k: int, vector: np.ndarray | None = None) -> list[tuple[int, float]]:
+        return self.graph.search(self.embed_query(query) if vector is None else vector, k)
 
-    def search(self, query: str, k: int = 10, mode: str = "hybrid") -> list[Result]:
-        """The best ``k`` chunks for ``query``, ranked as the browser ranks them."""
+    def search(self, query: str, k: int = 10, mode: str = "hybrid", vector: np.ndarray | None = None) -> list[Result]:
+        """The best ``k`` sections for ``query`` (each its best chunk), ranked as the browser ranks them.
+
+        ``vector`` stands in for the query's embedding (the browser's own, in parity tests).
+        """
         if mode not in MODES:
             raise EmbedError(f"mode must be one of {', '.join(MODES)}")
+        n = max(self.ranking.candidates, k)
         if mode == "dense":
-            hits = self.dense(query, k)
+            hits = self.dense(query, n, vector)
         elif mode == "lexical" or not has_vectors(self.index.manifest):
-            hits = self.lexical.search(query, k)
+            hits = self.lexical.search(query, n)
         else:
-            dense = [i for i, _ in self.dense(query, CANDIDATES)]
-            lexical = [i for i, _ in self.lexical.search(query, CANDIDATES)]
-            paths = self.index.chunks["chunks"]["path"]
-            hits = hybrid(query, dense, lexical, paths, self.lexical.analyzer)[:k]
-        return [self._result(i, score) for i, score in hits]
+            return [self._result(i, score) for i, score in self._hybrid(query, n, vector)[:k]]
+        return [self._result(i, score) for i, score in one_per_section(hits, self._sections.__getitem__, k)]
+
+    def _hybrid(self, query: str, n: int, vector: np.ndarray | None) -> list[tuple[int, float]]:
+        """Each list's first ``n`` chunks are the candidates; every candidate gets its cosine, and
+        its BM25 score where it has one, so that the fusion never misses half of a score."""
+        vector = self.embed_query(query) if vector is None else vector
+        dense = self.graph.search(vector, n)
+        bm25 = self.lexical.scores(query)
+        lexical = top_k(bm25, n)
+        seen = {i for i, _ in dense}
+        dense += self.graph.scores(vector, [i for i, _ in lexical if i not in seen])
+        seen = {i for i, _ in lexical}
+        lexical += [(i, bm25[i]) for i, _ in dense if i not in seen and i in bm25]
+        paths = self.index.chunks["chunks"]["path"]
+        return hybrid(query, dense, lexical, paths, self._sections.__getitem__, self.lexical.analyzer, self.ranking)
 
     def _result(self, chunk_id: int, score: float) -> Result:
         chunks, pages = self.index.chunks["chunks"], self.index.chunks["pages"]

@@ -36,6 +36,14 @@ class GraphSearch:
         self.ef_search = ef_search
         self._upper = [dict(zip(nodes.tolist(), links)) for nodes, links in zip(graph.nodes, graph.links)]
 
+    def scores(self, query: np.ndarray, ids: list[int]) -> list[tuple[int, float]]:
+        """The score ``search`` gives each of ``ids``, wherever it ranks (empty for a zero query)."""
+        quantized = quantize_query(query)
+        if quantized is None:
+            return []
+        qq, s = quantized
+        return [(i, float(self.scales[i]) * float(int(self.vectors[i] @ qq)) * s) for i in ids]
+
     def search(self, query: np.ndarray, k: int) -> list[tuple[int, float]]:
         """Top ``k`` chunk ids with their scores, best first."""
         quantized = quantize_query(query)

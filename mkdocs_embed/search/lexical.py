@@ -8,13 +8,32 @@ browser return the same ids in the same order.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 
 from mkdocs_embed.format.base import FormatError
 from mkdocs_embed.format.lexical import LexicalHead, Shard, decode_head, decode_shard, shard_of
-from mkdocs_embed.search.analyze import Analyzer
+from mkdocs_embed.search.analyze import PREFIX_MIN, Analyzer
 
 _IDF_GRID = 1048576.0  # 2**20: rounding idf to this grid hides libm's last-bit differences
+PREFIX_TERMS = 8
+"""Index terms that the word being typed stands for, at most: the ones in most chunks."""
+PREFIX_WEIGHT = 0.5
+"""A prefix match counts half a whole-word match, so whole words rank first."""
+_SEPARATOR = re.compile(r"[._\-]")
+STEM_SLACK = 3
+"""A typed word may run this many characters past a stem it extends (``installa`` → ``instal``)."""
+
+
+def extends(prefix: str, term: str) -> bool:
+    """Whether the word being typed may end up as ``term``: the term starts with it, or it runs a
+    little past a stem (stems drop suffixes, so ``configura`` is on its way to ``configur``). Whole
+    compounds (``install.html``) are left out: their parts are terms of their own."""
+    if _SEPARATOR.search(term):
+        return False
+    if term.startswith(prefix):
+        return True
+    return len(term) >= PREFIX_MIN and prefix.startswith(term) and len(prefix) - len(term) <= STEM_SLACK
 
 
 class LexicalIndex:
@@ -46,25 +65,54 @@ class LexicalIndex:
         raw = math.log(1 + (n - df + 0.5) / (df + 0.5))
         return math.floor(raw * _IDF_GRID + 0.5) / _IDF_GRID
 
+    def prefix_terms(self, query: str) -> list[tuple[str, int]]:
+        """The index terms that the query's word being typed may become, with their df, most frequent
+        first (then in code-unit order), leaving out the query's own terms; empty when no word is being
+        typed."""
+        prefix = self.analyzer.typed_prefix(query)
+        if prefix is None:
+            return []
+        whole = set(self.analyzer.query_terms(query))
+        found = [
+            (term, int(shard.df[i]))
+            for shard in self._shards
+            for term, i in shard.terms.items()
+            if term not in whole and max(term) <= "\uffff" and extends(prefix, term)
+        ]
+        found.sort(key=lambda item: (-item[1], item[0]))
+        return found[:PREFIX_TERMS]
+
     def scores(self, query: str) -> dict[int, float]:
-        """BM25 score of every chunk that holds at least one query term."""
+        """BM25 score of every chunk that holds at least one query term or prefix term.
+
+        Prefix terms all take the idf of the most frequent one, and count ``PREFIX_WEIGHT`` of a whole
+        word: a half-typed word says which words are possible, not which rare one is meant.
+        """
         acc: dict[int, float] = {}
         k1p1 = self.k1 + 1
-        for term in self.analyzer.query_terms(query):
+        expansions = self.prefix_terms(query)
+        prefix_idf = self.idf(expansions[0][1]) if expansions else 0.0
+        terms = [(t, False) for t in self.analyzer.query_terms(query)] + [(t, True) for t, _ in expansions]
+        for term, prefix in terms:
             shard = self._shards[shard_of(term, len(self._shards))]
             i = shard.terms.get(term)
             if i is None:
                 continue
             flat = shard.pairs(i)
-            idf = self.idf(len(flat) // 2)
+            idf = prefix_idf if prefix else self.idf(len(flat) // 2)
+            weight = PREFIX_WEIGHT if prefix else 1.0
             doc = 0
             for j in range(0, len(flat), 2):
                 doc += flat[j]
                 tf = flat[j + 1]
-                acc[doc] = acc.get(doc, 0.0) + idf * (tf * k1p1) / (tf + self._norm[doc])
+                acc[doc] = acc.get(doc, 0.0) + weight * (idf * (tf * k1p1) / (tf + self._norm[doc]))
         return acc
 
     def search(self, query: str, k: int) -> list[tuple[int, float]]:
         """The best ``k`` chunks as (id, score), by score descending then id ascending."""
-        ranked = sorted(self.scores(query).items(), key=lambda item: (-item[1], item[0]))
-        return ranked[:k]
+        return top_k(self.scores(query), k)
+
+
+def top_k(scores: dict[int, float], k: int) -> list[tuple[int, float]]:
+    """The ``k`` best (id, score), by score descending then id ascending."""
+    return sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:k]

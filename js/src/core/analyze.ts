@@ -10,6 +10,8 @@ const TOKEN = new RegExp(`([${CJK}]+)|${W}+(?:[.\\-]${W}+)*`, "gu");
 const CAMEL = /(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])/;
 const SEPARATORS = /[._\-]+/;
 const SURROGATE = /[\ud800-\udfff]/;
+/** Shortest word being typed that is matched as a prefix. */
+export const PREFIX_MIN = 3;
 
 export class Analyzer {
   private readonly stem: (word: string) => string;
@@ -50,6 +52,22 @@ export class Analyzer {
   /** Distinct terms of a query, in order of first appearance. */
   queryTerms(text: string): string[] {
     return [...new Set(this.terms(text))];
+  }
+
+  /**
+   * The word being typed: the text's last word, lower-cased and unstemmed,
+   * when the text ends inside it, it is a plain word (not CJK, not a compound
+   * such as `cache_dir`) and it has at least PREFIX_MIN characters (none
+   * outside the BMP); null otherwise.
+   */
+  typedPrefix(text: string): string | null {
+    const normalized = text.normalize("NFKC");
+    let last: RegExpMatchArray | null = null;
+    for (const m of normalized.matchAll(TOKEN)) last = m;
+    if (last === null || last[1] !== undefined || (last.index ?? 0) + last[0].length !== normalized.length) return null;
+    const word = last[0];
+    if (word.length < PREFIX_MIN || SURROGATE.test(word) || SEPARATORS.test(word) || CAMEL.test(word)) return null;
+    return word.toLowerCase();
   }
 }
 

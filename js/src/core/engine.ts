@@ -1,8 +1,8 @@
 /**
  * The search engine without a DOM: loads the index progressively and answers
  * queries exactly as mkdocs_embed/search/engine.py does. BM25 alone until a
- * query vector and the graph are there, then reciprocal-rank fusion of the
- * two candidate lists (docs/reference/ranking.md).
+ * query vector and the graph are there, then the fusion of both halves per
+ * section (docs/reference/ranking.md); one result per section either way.
  *
  * Everything is loaded when first needed: the pages file (URLs, titles,
  * heading paths: all that ranking reads) and the lexical head at start; a
@@ -16,9 +16,10 @@ import { type DataKind, MANIFEST, type Manifest, parseManifest } from "./format/
 import { type Fragment, type Pages, parseFragment, parsePages } from "./format/pages";
 import { parseVectors } from "./format/vectors";
 import { warmUpAnalyzer } from "./analyze";
-import { groupByPage, hybrid, type PageGroup } from "./fusion";
+import { groupByPage, hybrid, onePerSection, parseRanking, type PageGroup, type Ranking } from "./fusion";
 import { HnswIndex, type Hit } from "./hnsw";
-import { LexicalIndex, type Scored } from "./lexical";
+import { LexicalIndex, topK, type Scored } from "./lexical";
+import type { StemmerLoader } from "./stem";
 
 export type Fetch = (url: string, init?: RequestInit) => Promise<Response>;
 
@@ -29,9 +30,6 @@ export type Fetch = (url: string, init?: RequestInit) => Promise<Response>;
  * is not queued behind the megabytes of the semantic half).
  */
 export type Priority = "high" | "low";
-
-/** How many ids each list hands to the fusion; the Python engine uses the same number. */
-export const CANDIDATES = 50;
 
 /** What a result shows of its chunk beyond its page and heading path, from its page's fragment file. */
 export interface Section {
@@ -76,9 +74,12 @@ export class Engine {
   private readonly pageOf: Uint32Array;
   private readonly fragments: (Fragment | undefined)[];
   private readonly loads = new Map<string, Promise<void>>();
+  /** Vectors' and graph's stored bytes, downloading from prefetchDense or loadDense on. */
+  private readonly stored = new Map<DataKind, Promise<Uint8Array>>();
 
   private constructor(
     readonly manifest: Manifest,
+    readonly ranking: Ranking,
     readonly pages: Pages,
     private readonly lexical: LexicalIndex,
     private readonly base: string,
@@ -91,15 +92,24 @@ export class Engine {
   }
 
   /** Load the manifest, the pages and the lexical head: enough to start answering. */
-  static async load(base: string, fetchImpl: Fetch = (u, init) => fetch(u, init)): Promise<Engine> {
+  static async load(
+    base: string, fetchImpl: Fetch = (u, init) => fetch(u, init), loadStemmer?: StemmerLoader,
+  ): Promise<Engine> {
     const raw = await fetchBytes(fetchImpl, new URL(MANIFEST, base).href, MANIFEST, "high");
-    const manifest = parseManifest(parseJson(raw, MANIFEST));
+    const json = parseJson(raw, MANIFEST);
+    const manifest = parseManifest(json);
+    let ranking: Ranking;
+    try {
+      ranking = parseRanking((json as Record<string, unknown>).ranking);
+    } catch (err) {
+      throw new IndexError("manifest", `${MANIFEST}: ${(err as Error).message}`);
+    }
     const files = Promise.all([loadFile(manifest, "pages", base, fetchImpl), loadFile(manifest, "lexical", base, fetchImpl)]);
     warmUpAnalyzer(); // while the two files download
     const [pages, head] = await files;
     const name = manifest.files.lexical as string;
-    const lexical = LexicalIndex.fromHead(head, name, manifest.counts.chunks);
-    return new Engine(manifest, parsePages(pages, manifest), lexical, base, fetchImpl);
+    const lexical = await LexicalIndex.open(head, name, manifest.counts.chunks, loadStemmer);
+    return new Engine(manifest, ranking, parsePages(pages, manifest), lexical, base, fetchImpl);
   }
 
   /** False for a text-only index (no vectors, no graph, no model): BM25 is all it has. */
@@ -118,12 +128,30 @@ export class Engine {
     return this.densePromise;
   }
 
+  /**
+   * Start downloading vectors and graph, at low priority, without decoding
+   * them: a reader who shows intent gets the bytes while typing, and
+   * loadDense decodes them when its turn comes. Failures wait for loadDense.
+   */
+  prefetchDense(): void {
+    if (this.hasDense) for (const kind of ["vectors", "graph"] as const) this.download(kind).catch(() => undefined);
+  }
+
   get denseReady(): boolean {
     return this.dense !== null;
   }
 
-  private file(kind: DataKind): Promise<Uint8Array> {
-    return loadFile(this.manifest, kind, this.base, this.fetchImpl, "low", true);
+  private download(kind: DataKind): Promise<Uint8Array> {
+    let stored = this.stored.get(kind);
+    if (stored === undefined) {
+      stored = fetchStored(this.manifest, kind, this.base, this.fetchImpl, "low");
+      this.stored.set(kind, stored);
+    }
+    return stored;
+  }
+
+  private async file(kind: DataKind): Promise<Uint8Array> {
+    return decompressGradually(this.manifest.files[kind] as string, await this.download(kind), this.manifest.bytes[kind]);
   }
 
   /** Download a file once; later calls share the first call's promise (a failure stays failed). */
@@ -184,22 +212,44 @@ export class Engine {
   }
 
   /**
-   * The best `k` chunks in rank order: hybrid when a query vector is given and
-   * the graph is loaded, else BM25 alone. Hybrid is the Python engine's, step
-   * for step: each list's first CANDIDATES ids, dense first, fused with
-   * heading boosts from the pages file's heading paths.
+   * The best `k` sections in rank order, each its best chunk: hybrid when a
+   * query vector is given and the graph is loaded, else BM25 alone. Hybrid is
+   * the Python engine's, step for step: each list's first `candidates` chunks,
+   * fused per section with heading boosts from the pages file's heading paths.
    */
   async search(query: string, vector: ArrayLike<number> | null, k: number): Promise<Result[]> {
     await this.loadPostings(query);
+    const n = Math.max(this.ranking.candidates, k);
     let hits: Scored[];
     if (vector !== null && this.dense !== null) {
-      const dense = this.dense.search(vector, CANDIDATES).map((h) => h.id);
-      const lexical = this.lexical.search(query, CANDIDATES).map((h) => h.id);
-      hits = hybrid(query, dense, lexical, this.pages.path, this.lexical.analyzer).slice(0, k);
+      hits = this.hybrid(query, vector, n, this.dense);
     } else {
-      hits = this.lexical.search(query, k);
+      hits = this.lexical.search(query, n);
     }
-    return hits.map((h, rank) => this.result(h, rank));
+    return onePerSection(hits, (id) => this.sectionKey(id), k).map((h, rank) => this.result(h, rank));
+  }
+
+  /**
+   * Each list's first `n` chunks are the candidates; every candidate gets its
+   * cosine, and its BM25 score where it has one (Python's `_hybrid`).
+   */
+  private hybrid(query: string, vector: ArrayLike<number>, n: number, dense: HnswIndex): Scored[] {
+    const nearest = dense.search(vector, n);
+    const all = this.lexical.scores(query);
+    const lexical = topK(all, n);
+    const inDense = new Set(nearest.map((h) => h.id));
+    const cosine = [...nearest, ...dense.scores(vector, lexical.filter((h) => !inDense.has(h.id)).map((h) => h.id))];
+    const bm25Of = new Map<number, number>();
+    all.ids.forEach((id, i) => bm25Of.set(id, all.scores[i]));
+    const inLexical = new Set(lexical.map((h) => h.id));
+    const bm25 = [...lexical];
+    for (const h of nearest) if (!inLexical.has(h.id) && bm25Of.has(h.id)) bm25.push({ id: h.id, score: bm25Of.get(h.id)! });
+    return hybrid(query, cosine, bm25, this.pages.path, (id) => this.sectionKey(id), this.lexical.analyzer, this.ranking);
+  }
+
+  /** A chunk's section: its page and heading path (Python's `(page, path)`). */
+  private sectionKey(id: number): string {
+    return `${this.pageOf[id]}\n${this.pages.path[id].join("\n")}`;
   }
 
   /** The results again, with every section that is loaded by now. */
@@ -212,9 +262,11 @@ export class Engine {
     return groupByPage(results, this.pageOf);
   }
 
-  /** The query's distinct search terms (stemmed), for highlighting what matched. */
+  /** The query's distinct search terms (stemmed), and the word being typed, for highlighting what matched. */
   queryTerms(query: string): string[] {
-    return this.lexical.analyzer.queryTerms(query);
+    const terms = this.lexical.analyzer.queryTerms(query);
+    const typed = this.lexical.analyzer.typedPrefix(query);
+    return typed === null || terms.includes(typed) ? terms : [...terms, typed];
   }
 
   private section(id: number): Section | null {
@@ -232,11 +284,13 @@ export class Engine {
   }
 }
 
-async function loadFile(
-  manifest: Manifest, kind: DataKind, base: string, fetchImpl: Fetch, priority: Priority = "high", gradually = false,
-): Promise<Uint8Array> {
+/** A data file's bytes as stored (compressed). */
+function fetchStored(manifest: Manifest, kind: DataKind, base: string, fetchImpl: Fetch, priority: Priority): Promise<Uint8Array> {
   const name = manifest.files[kind];
-  if (name === undefined) throw new IndexError("manifest", `manifest.json lists no ${kind} file; rebuild the site`);
-  const stored = await fetchBytes(fetchImpl, new URL(name, base).href, name, priority);
-  return gradually ? decompressGradually(name, stored, manifest.bytes[kind]) : decompress(name, stored, manifest.bytes[kind]);
+  if (name === undefined) return Promise.reject(new IndexError("manifest", `manifest.json lists no ${kind} file; rebuild the site`));
+  return fetchBytes(fetchImpl, new URL(name, base).href, name, priority);
+}
+
+async function loadFile(manifest: Manifest, kind: DataKind, base: string, fetchImpl: Fetch): Promise<Uint8Array> {
+  return decompress(manifest.files[kind] as string, await fetchStored(manifest, kind, base, fetchImpl, "high"), manifest.bytes[kind]);
 }

@@ -132,6 +132,16 @@ export class HnswIndex {
     return [links, offsets[i], offsets[i + 1]];
   }
 
+  /** The score `search` gives each of `ids`, wherever it ranks (empty for a zero query). */
+  scores(query: ArrayLike<number>, ids: readonly number[]): Hit[] {
+    const quantized = quantizeQuery(query);
+    if (quantized === null) return [];
+    const { qq, s } = quantized;
+    this.gen = this.gen === 0xffffffff ? 1 : this.gen + 1;
+    if (this.gen === 1) this.seen.fill(0);
+    return ids.map((id) => ({ id, score: this.similarity(id, qq) * s }));
+  }
+
   /** The k nearest chunks of a (normalised) query vector, best first. */
   search(query: ArrayLike<number>, k: number): Hit[] {
     const quantized = quantizeQuery(query);

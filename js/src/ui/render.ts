@@ -9,15 +9,16 @@ import type { Result } from "../core/engine";
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /**
- * A regex matching any of the query's search terms at a word start, or null
- * when it has none. Terms are stemmed ("instal"), so matching them as word
- * prefixes marks "install", "installing" and "installation" alike.
+ * A regex matching the whole words that start with any of the query's search
+ * terms, or null when it has none. Terms are stemmed ("instal"), so matching
+ * them as word starts marks "install", "installing" and "installation" alike,
+ * each to its last letter (never "machin|e").
  */
 export function termPattern(terms: readonly string[]): RegExp | null {
   const ts = terms.filter((t) => t.length > 1 || /\p{N}/u.test(t));
   if (ts.length === 0) return null;
   const sorted = [...ts].sort((a, b) => b.length - a.length).map(escapeRegExp);
-  return new RegExp(`(?<![\\p{L}\\p{N}])(?:${sorted.join("|")})`, "giu");
+  return new RegExp(`(?<![\\p{L}\\p{N}])(?:${sorted.join("|")})[\\p{L}\\p{N}\\p{M}_]*`, "giu");
 }
 
 /** Append `text` to `parent`, with the matches of `pattern` wrapped in <mark>. */
