@@ -19,7 +19,7 @@
 // Then terser minifies each JS file once more after esbuild (1-2% smaller).
 import { build } from "esbuild";
 import { minify } from "terser";
-import { copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -109,9 +109,25 @@ for (const f of ["widget.js", "worker.js"]) {
 await build({ ...common, entryPoints: [join(here, "src/ui/widget.css")], outfile: join(out, "widget.css") });
 copyFileSync(join(ORT, "dist", WASM), join(out, WASM));
 
-const files = ["widget.js", "widget.css", "worker.js", WASM];
+// One ES module per Snowball language besides English (which widget.js bundles),
+// loaded by the widget when the index's language needs it; emit/widget.py ships
+// only the site's own language.
+const SNOWBALL = join(here, "src/core/snowball");
+const stemmers = readdirSync(SNOWBALL)
+  .filter((f) => f.endsWith("-stemmer.js") && !["english-stemmer.js", "base-stemmer.js"].includes(f))
+  .map((f) => `stem-${f.replace(/-stemmer\.js$/, "")}.js`);
+await build({
+  ...common,
+  entryPoints: stemmers.map((f) => ({ in: join(SNOWBALL, f.replace(/^stem-(.*)\.js$/, "$1-stemmer.js")), out: f.replace(/\.js$/, "") })),
+  outdir: out,
+  format: "esm",
+});
+
+const files = ["widget.js", "widget.css", "worker.js", WASM, ...stemmers];
 writeFileSync(join(out, "bundle.json"), JSON.stringify({ files }, null, 1) + "\n");
-for (const f of files) console.log(`${f.padEnd(30)} ${(statSync(join(out, f)).size / 1000).toFixed(1).padStart(9)} kB`);
+for (const f of files.filter((f) => !f.startsWith("stem-"))) console.log(`${f.padEnd(30)} ${(statSync(join(out, f)).size / 1000).toFixed(1).padStart(9)} kB`);
+const stemBytes = stemmers.map((f) => statSync(join(out, f)).size);
+console.log(`${stemmers.length} stem-*.js files`.padEnd(30), `${(Math.max(...stemBytes) / 1000).toFixed(1).padStart(9)} kB at most`);
 if (process.argv.includes("--sizes")) {
   for (const { metafile } of builds) {
     const [name, output] = Object.entries(metafile.outputs)[0];

@@ -30,6 +30,12 @@ def main(argv: list[str] | None = None) -> int:
         "--language", metavar="TAG",
         help="language of the widget's own strings, such as de or pt-BR (default: each page's <html lang>)",
     )
+    index.add_argument(
+        "--stemmer", default="english", metavar="LANGUAGE",
+        help="Snowball language of the text matches, such as german or french, or none (default: english)",
+    )
+    index.add_argument("--site-id", default="", metavar="NAME",
+                       help="this site's name in a cache folder that several sites share")
     remote = index.add_argument_group("remote embedding server (OpenAI-compatible; the browser keeps the local model)")
     remote.add_argument("--backend-url", metavar="URL", help="API base URL, e.g. http://gpu-box:7997/v1")
     remote.add_argument("--backend-model", metavar="NAME", help="model name the server knows the browser's model by")
@@ -90,6 +96,8 @@ def _index(args: argparse.Namespace) -> int:
         model=ModelSettings(name=args.model),
         exclude=tuple(args.exclude),
         backend=backend,
+        language=args.stemmer,
+        site_id=args.site_id,
     )
     remember_in(settings.cache_dir)
     report = build_or_reuse(settings)
@@ -100,7 +108,8 @@ def _index(args: argparse.Namespace) -> int:
         from .emit.widget import WidgetOptions
         from .user_cache import user_cache_dir
 
-        pages = add_widget_to_site(site_dir, WidgetOptions(placeholder=args.placeholder, language=args.language), user_cache_dir())
+        options = WidgetOptions(placeholder=args.placeholder, language=args.language)
+        pages = add_widget_to_site(site_dir, options, user_cache_dir(), stemmer=args.stemmer)
         log.info("embed: added the search widget to %d pages", pages)
     return 0
 

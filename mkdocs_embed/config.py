@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from pathlib import Path
 
 from mkdocs.config import base
@@ -25,6 +27,9 @@ class BackendConfig(base.Config):
 
     def validate(self):
         failed, warnings = super().validate()
+        failed += [(name, base.ValidationError(f"unknown option; the options are {', '.join(sorted(self._schema_keys))}"))
+                   for name, message in warnings if message.startswith("Unrecognised configuration name")]
+        warnings = [(name, message) for name, message in warnings if not message.startswith("Unrecognised")]
         if not failed:
             if not self.url.startswith(("http://", "https://")):
                 failed.append(("url", base.ValidationError(f"must be an http:// or https:// URL, not {self.url!r}")))
@@ -36,6 +41,20 @@ class BackendConfig(base.Config):
     def settings(self) -> RemoteSettings:
         return RemoteSettings(self.url, self.model, self.api_key_env, self.batch_size, self.concurrency,
                               float(self.timeout))
+
+
+_FOLDER = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+
+
+def _unknown_stemmer(language: object) -> str | None:
+    """Why ``language`` is not a stemmer the index and the widget can use; None when it is."""
+    if language in ("english", "none"):
+        return None
+    import snowballstemmer  # 25 ms: only for sites in another language
+
+    if language not in snowballstemmer.algorithms():
+        return f"no Snowball stemmer for {language!r}; use one of {', '.join(snowballstemmer.algorithms())} or 'none'"
+    return None
 
 
 def _without_default(option: c.SubConfig) -> c.SubConfig:
@@ -72,6 +91,8 @@ class EmbedConfig(base.Config):
     serve = c.Type(bool, default=True)
     price_per_million = c.Type((int, float), default=0.02)
     language = c.Type(str, default="english")
+    languages = c.Type(dict, default={})
+    """Folder of the site → Snowball language: one index per language folder (mkdocs-static-i18n's ``fr/``, ...)."""
     ranking = c.Type(dict, default={})
     backend = c.Optional(_without_default(c.SubConfig(BackendConfig)))
 
@@ -104,6 +125,11 @@ class EmbedConfig(base.Config):
             problems.append(("strings", "each value must be a string"))
         if not self.cache_dir.strip():
             problems.append(("cache_dir", "must not be empty"))
+        problems += [(option, message) for option, language in
+                     [("language", self.language), *(("languages", v) for v in self.languages.values())]
+                     if (message := _unknown_stemmer(language))]
+        problems += [("languages", f"{folder!r} must be the name of one folder of the site, such as 'fr'")
+                     for folder in self.languages if not isinstance(folder, str) or not _FOLDER.fullmatch(folder)]
         if self.previous_deploy is not None and not self.previous_deploy.startswith(("http://", "https://")):
             problems.append(("previous_deploy", f"must be an http:// or https:// address, not {self.previous_deploy!r}"))
         try:
@@ -111,6 +137,21 @@ class EmbedConfig(base.Config):
         except EmbedError as e:
             problems.append(("ranking", str(e)))
         return problems
+
+    def indexes(self, site_dir: str, config_file: str, serving: bool = False) -> dict[str, BuildSettings]:
+        """Folder of the site ("" for the root) → the settings of its own index.
+
+        Each folder of ``languages`` gets an index of its pages in its language,
+        under its own ``assets/mkdocs-embed/`` and its own part of the cache folder;
+        the root's index leaves those folders out.
+        """
+        main = self.build_settings(site_dir, config_file, serving)
+        folders = {"": dataclasses.replace(main, exclude=(*main.exclude, *(f"{f}/*" for f in self.languages)))}
+        for folder, language in self.languages.items():
+            folders[folder] = dataclasses.replace(
+                main, site_dir=main.site_dir / folder, cache_dir=main.cache_dir / "languages" / folder, language=language,
+            )
+        return folders
 
     def build_settings(self, site_dir: str, config_file: str, serving: bool = False) -> BuildSettings:
         """Core settings for one build; relative paths are taken from mkdocs.yml's folder."""

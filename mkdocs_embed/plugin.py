@@ -6,6 +6,7 @@ Nothing here imports the pipeline itself: a rebuild with nothing to do
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.pages import Page
 
 from . import filehash
-from .collect.pages import EXCLUDE_META
+from .collect.pages import EXCLUDE_META, html_files
 from .config import EmbedConfig
 from .emit import widget
 from .emit.strings import translation
@@ -23,7 +24,6 @@ from .errors import EmbedError
 from .last_build import build_or_reuse
 from .layout import ASSET_DIR
 from .log import log
-from .search.analyze import BROWSER_LANGUAGES
 from .settings import BuildSettings
 from .user_cache import user_cache_dir
 
@@ -36,7 +36,7 @@ class EmbedPlugin(BasePlugin[EmbedConfig]):
     def __init__(self) -> None:
         self.command = "build"
         self.excluded: set[str] = set()
-        self.widget_files: dict[str, str] = {}
+        self.widget_files: dict[str, dict[str, str]] = {}
         self.site_language: str | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -54,11 +54,6 @@ class EmbedPlugin(BasePlugin[EmbedConfig]):
                 "embed: the search widget has no translation for language '%s' and shows English; "
                 "set `strings` to translate it", self.site_language,
             )
-        if self.config.widget and self.config.language not in BROWSER_LANGUAGES:
-            log.warning(
-                "embed: the search widget stems only English; with language '%s' its text matches "
-                "are unstemmed and can differ from `mkdocs-embed query`", self.config.language,
-            )
         return config
 
     def on_env(self, env, *, config: MkDocsConfig, files):
@@ -69,10 +64,13 @@ class EmbedPlugin(BasePlugin[EmbedConfig]):
             filehash.remember_in(cache_dir)
         if self.config.widget:
             try:
-                self.widget_files = widget.install_widget(
-                    _asset_dir(config), include_runtime=self.config.runtime_url is None,
-                    cache_dir=user_cache_dir() if cache_dir is not None else None,
-                )
+                self.widget_files = {
+                    folder: widget.install_widget(
+                        Path(index.site_dir) / ASSET_DIR, include_runtime=self.config.runtime_url is None,
+                        cache_dir=user_cache_dir() if cache_dir is not None else None, stemmer=index.language,
+                    )
+                    for folder, index in self._indexes(config).items()
+                }
             except EmbedError as exc:
                 raise PluginError(f"embed: {exc}") from exc
         return env
@@ -98,27 +96,43 @@ class EmbedPlugin(BasePlugin[EmbedConfig]):
             return output
         tags = EXCLUDE_META if page.url in self.excluded else ""
         if self.widget_files:
-            tags += widget.head_tags(page.url, self.widget_files, self._widget_options())
+            folder = self._folder_of(page.url)  # a page searches its language's index, found from its own folder
+            url = page.url[len(folder) + 1:] if folder else page.url
+            tags += widget.head_tags(url, self.widget_files[folder], self._widget_options())
         return widget.inject(output, tags) if tags else output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if not self.config.enabled:
             return
-        settings = self._settings(config)
-        try:
-            report = build_or_reuse(settings, embed=self._embeds())
-        except EmbedError as exc:
-            raise PluginError(f"embed: {exc}") from exc
-        if not report.chunks:
-            log.warning("embed: no page has text to index; the site gets no search model and no WebAssembly runtime")
-            if widget.RUNTIME_FILE in self.widget_files:
-                (_asset_dir(config) / self.widget_files[widget.RUNTIME_FILE]).unlink(missing_ok=True)
-        log.info(report.summary())
-        if not report.text_only:
-            log.info(report.cost_line(settings.price_per_million))
+        for folder, settings in self._indexes(config).items():
+            if folder and not any(not rel.startswith(ASSET_DIR + "/") for rel in html_files(settings.site_dir)):
+                # mkdocs-static-i18n writes each language's pages in a later round of the build
+                log.debug("embed: no pages in %s/ yet; its index waits for the round that writes them", folder)
+                continue
+            try:
+                report = build_or_reuse(settings, embed=self._embeds())
+            except EmbedError as exc:
+                raise PluginError(f"embed: {exc}") from exc
+            where = f" ({folder}/, {settings.language})" if folder else ""
+            files = self.widget_files.get(folder, {})
+            if not report.chunks:
+                log.warning("embed: no page%s has text to index; it gets no search model and no WebAssembly runtime", where)
+                if widget.RUNTIME_FILE in files:
+                    (settings.site_dir / ASSET_DIR / files[widget.RUNTIME_FILE]).unlink(missing_ok=True)
+            log.info(report.summary() + where)
+            if not report.text_only:
+                log.info(report.cost_line(settings.price_per_million))
 
     def _settings(self, config: MkDocsConfig) -> BuildSettings:
-        return self.config.build_settings(config.site_dir, config.config_file_path, self.command == "serve")
+        settings = self.config.build_settings(config.site_dir, config.config_file_path, self.command == "serve")
+        return dataclasses.replace(settings, site_id=config.site_name)  # sites sharing a cache keep apart
+
+    def _indexes(self, config: MkDocsConfig) -> dict[str, BuildSettings]:
+        return self.config.indexes(config.site_dir, config.config_file_path, self.command == "serve")
+
+    def _folder_of(self, url: str) -> str:
+        """The language folder (of `languages:`) that holds the page at ``url``; "" for the root's pages."""
+        return next((folder for folder in self.config.languages if url.startswith(folder + "/")), "")
 
     def _embeds(self) -> bool:
         """Whether this build embeds; `serve: false` reloads write a text-only index."""
@@ -142,10 +156,6 @@ def _theme_language(config: MkDocsConfig) -> str | None:
         if value:
             return str(value)
     return None
-
-
-def _asset_dir(config: MkDocsConfig) -> Path:
-    return Path(config.site_dir) / ASSET_DIR
 
 
 def _excluded_by_front_matter(meta: dict) -> bool:

@@ -47,6 +47,7 @@ def test_the_defaults_are_valid():
     ({"enabled": "yes"}, "enabled", "bool"),
     ({"widget": "no"}, "widget", "bool"),
     ({"exclude": "blog/*"}, "exclude", "list"),
+    ({"language": "klingon"}, "language", "no Snowball stemmer for 'klingon'"),
     ({"strings": {"no_result": "None"}}, "strings", "unknown key 'no_result'"),
     ({"strings": {"placeholder": 3}}, "strings", "must be a string"),
     ({"strings": "Suchen"}, "strings", "dict"),
@@ -63,6 +64,7 @@ def test_a_bad_value_is_an_error_naming_the_option(options, option, message):
 @pytest.mark.parametrize("options", [
     {"shortcut": "s"}, {"overlap_tokens": 0}, {"max_tokens": 32, "overlap_tokens": 31},
     {"previous_deploy": "https://example.org/docs/"}, {"enabled": False}, {"min_tokens": 0},
+    {"language": "german"}, {"language": "none"}, {"language": "dutch_porter"},
     {"strings": {"placeholder": "Ask the docs", "no_results": "Nothing about {query}"}}, {"placeholder": "Suchen"},
     {"ranking": {"lexical_weight": 0.5}}, {"ranking": {"heading_weight": 0, "candidates": 100}},
 ])
@@ -102,6 +104,13 @@ def test_enabled_false_skips_the_plugin(tmp_path):
     assert "mkdocs-embed" not in (assets.parent.parent / "index.html").read_text()
 
 
+@pytest.mark.parametrize("language", ["german", "french"])
+def test_a_site_in_another_language_passes_strict_and_ships_its_stemmer_alone(tmp_path, language):
+    result, assets = build(tmp_path, f"\n      language: {language}")
+    assert result.returncode == 0 and "WARNING" not in result.stderr, result.stderr
+    assert sorted(p.name.split(".", 1)[0] for p in assets.glob("stem-*.js")) == [f"stem-{language}"]
+
+
 def test_widget_false_writes_the_index_without_model_or_runtime(tmp_path):
     result, assets = build(tmp_path, "\n      widget: false")
     assert result.returncode == 0, result.stderr
@@ -132,3 +141,75 @@ def test_cli_verbose_before_or_after_the_command(tmp_path, argv, caplog):
     from mkdocs_embed.cli import main
 
     assert main([*argv, str(tmp_path / "absent")]) == 1  # the command ran (2 would be a rejected command line)
+
+
+def test_cli_index_stems_in_the_language_it_is_given(tmp_path):
+    from mkdocs_embed.cli import main
+    from mkdocs_embed.search.engine import SearchEngine
+
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text(
+        "<!doctype html><html lang=de><head><title>Häuser</title></head><body><main><h1>Häuser</h1>"
+        "<p>Die Häuser der Stadt stehen am Fluss, und jedes Haus hat einen Garten mit alten Bäumen.</p></main></body></html>",
+        encoding="utf-8",
+    )
+    assert main(["index", str(site), "--cache-dir", str(tmp_path / "cache"), "--stemmer", "german"]) == 0
+    assert [p.name.split(".", 1)[0] for p in (site / ASSET_DIR).glob("stem-*.js")] == ["stem-german"]
+    assert SearchEngine.open(site).lexical.analyzer.query_terms("Häusern") == ["haus"]
+    assert main(["index", str(site), "--stemmer", "klingon"]) == 1
+
+
+def test_each_language_folder_gets_its_own_index_in_its_language(tmp_path):
+    import json
+
+    from mkdocs_embed.search.engine import SearchEngine
+
+    pages = {
+        "index.md": PAGE,
+        "de/index.md": "# Leuchttürme\n\nDer Leuchtturmwärter putzt jeden Abend die Lampen und notiert morgens das Wetter.\n",
+        "fr/index.md": "# Phares\n\nLe gardien de phare nettoie les lampes chaque soir et note le temps au matin.\n",
+    }
+    result, assets = build(tmp_path, "\n      languages: {de: german, fr: french}", pages)
+    assert result.returncode == 0 and "WARNING" not in result.stderr, result.stderr
+    site = assets.parent.parent
+    for folder, language, word in (("", "english", "lighthouse"), ("de", "german", "Lampe"), ("fr", "french", "lampe")):
+        index = SearchEngine.open(site / folder)
+        assert index.lexical.analyzer.language == language
+        hits = index.search(word, 5, mode="lexical")
+        assert [h.href.partition("#")[0] for h in hits] == [""], (folder, [h.href for h in hits])  # its home page alone
+    de_page = (site / "de" / "index.html").read_text()
+    config = json.loads(de_page.split('id="mkdocs-embed-config">')[1].split("</script>")[0])
+    assert config["assets"] == "assets/mkdocs-embed/" and config["root"] == "./"  # de/'s own index
+    assert [p.name.split(".", 1)[0] for p in (site / "de" / ASSET_DIR).glob("stem-*.js")] == ["stem-german"]
+    assert "(de/, german)" in result.stderr
+
+
+@pytest.mark.parametrize("languages,message", [("{de: klingon}", "no Snowball stemmer for 'klingon'"),
+                                               ("{'de/docs': german}", "must be the name of one folder")])
+def test_a_bad_language_folder_is_an_error(tmp_path, languages, message):
+    result, _ = build(tmp_path, f"\n      languages: {languages}")
+    assert result.returncode == 1 and message in result.stderr, result.stderr
+
+
+def test_a_mkdocs_static_i18n_site_gets_an_index_per_language_and_passes_strict(tmp_path):
+    """mkdocs-static-i18n builds each language in a round of its own; each round indexes what it wrote."""
+    project = tmp_path / "project"
+    for folder, text in (("en", PAGE), ("fr", "# Phares\n\nLe gardien de phare nettoie les lampes chaque soir.\n")):
+        (project / "docs" / folder).mkdir(parents=True)
+        (project / "docs" / folder / "index.md").write_text(text)
+    (project / "mkdocs.yml").write_text(
+        "site_name: i18n\nplugins:\n  - i18n:\n      docs_structure: folder\n      languages:\n"
+        "        - {locale: en, default: true, name: English, build: true}\n"
+        "        - {locale: fr, name: Français, build: true}\n"
+        "  - embed:\n      languages: {fr: french}\n"
+    )
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project / "mkdocs.yml")],
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0 and "WARNING" not in result.stderr, result.stderr
+    from mkdocs_embed.search.engine import SearchEngine
+
+    french = SearchEngine.open(project / "site" / "fr")
+    assert french.lexical.analyzer.language == "french"
+    assert [h.href for h in french.search("lampe", 5, mode="lexical")][0].startswith("#phares")
+    assert not SearchEngine.open(project / "site").search("gardien", 5, mode="lexical")  # the English index: no French page

@@ -39,3 +39,23 @@ def test_the_user_cache_follows_the_platform_and_the_override(monkeypatch, tmp_p
     assert user_cache_dir() == Path(platformdirs.user_cache_dir("mkdocs-embed", appauthor=False))
     monkeypatch.setenv(ENV, str(tmp_path / "elsewhere"))
     assert user_cache_dir() == tmp_path / "elsewhere"
+
+
+def test_a_missing_library_is_not_remembered_as_a_model_that_cannot_be_derived(tmp_path, caplog):
+    from mkdocs_embed.model.derived import derive_once
+
+    target = tmp_path / "models" / "abc-variant.onnx"
+
+    def missing() -> bytes:
+        raise ImportError("No module named 'onnx_ir'")
+
+    def broken() -> bytes:
+        raise ValueError("the graph has no attention")
+
+    assert derive_once(target, missing, "prepare abc") is False
+    assert not list((tmp_path / "models").glob("*.failed")) if (tmp_path / "models").exists() else True
+    assert derive_once(target, lambda: b"model", "prepare abc") is True and target.read_bytes() == b"model"
+    other = tmp_path / "models" / "def-variant.onnx"
+    assert derive_once(other, broken, "prepare def") is False
+    assert other.with_name(other.name + ".failed").exists()  # a real failure is remembered
+    assert "onnx_ir" in caplog.text and "no attention" in caplog.text

@@ -87,3 +87,11 @@ def test_ci_runs_the_python_suite_on_windows_and_macos_without_the_browser_tests
     assert re.search(r"os: \[windows-latest, macos-latest\]", ci)
     assert "runs-on: ${{ matrix.os }}" in ci
     assert "python -m pytest -q --ignore=tests/browser" in ci
+
+
+def test_a_version_tag_publishes_the_checked_wheel_and_sdist_with_trusted_publishing():
+    release = (WORKFLOWS / "release.yml").read_text()
+    assert 'tags: ["v*"]' in release and "python -m build" in release
+    assert "python .github/scripts/check_dist.py dist" in release
+    assert "id-token: write" in release and "uses: pypa/gh-action-pypi-publish@release/v1" in release
+    assert "password" not in release  # trusted publishing: no token

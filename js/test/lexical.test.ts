@@ -103,8 +103,8 @@ test("damaged postings files are refused with a message, the tables on load and 
   assert.throws(() => two.addPostings(0, encodePostings([wrong], [[0, 1]])), /a term of another postings file/);
 });
 
-test("a language without a JS stemmer still searches, unstemmed", () => {
-  const analyzer = new Analyzer("french", []);
+test("a language with no stemmer loaded still searches, unstemmed", () => {
+  const analyzer = new Analyzer("klingon", []);
   assert.equal(analyzer.stemmed, false);
   assert.deepEqual(analyzer.terms("Les Mots"), ["les", "mots"]);
 });

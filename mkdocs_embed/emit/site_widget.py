@@ -26,10 +26,15 @@ def _page_language(html_text: str) -> str | None:
     return match.group(1) if match else None
 
 
-def add_widget_to_site(site_dir: Path, options: WidgetOptions, cache_dir: Path | None = None) -> int:
-    """Install the bundle (linked from ``cache_dir`` where given) and put its tags into each HTML page;
-    returns how many pages changed. Without ``options.language``, each page's widget speaks its ``<html lang>``."""
-    files = install_widget(site_dir / ASSET_DIR, include_runtime=options.runtime_url is None, cache_dir=cache_dir)
+def add_widget_to_site(
+    site_dir: Path, options: WidgetOptions, cache_dir: Path | None = None, stemmer: str = "english",
+) -> int:
+    """Install the bundle (linked from ``cache_dir`` where given, with the stemmer of the index's language)
+    and put its tags into each HTML page; returns how many pages changed. Without ``options.language``,
+    each page's widget speaks its ``<html lang>``."""
+    files = install_widget(
+        site_dir / ASSET_DIR, include_runtime=options.runtime_url is None, cache_dir=cache_dir, stemmer=stemmer,
+    )
     changed = 0
     for rel in html_files(site_dir):
         if rel.startswith(ASSET_DIR + "/"):

@@ -24,6 +24,7 @@ from .strings import widget_strings
 BUNDLE_DIR = Path(__file__).resolve().parent.parent / "assets"
 RUNTIME_FILE = "ort-wasm-simd-threaded.wasm"
 CONFIG_ID = "mkdocs-embed-config"
+STEMMER_PREFIX = "stem-"
 _BLOCK = re.compile(re.escape(WIDGET_BEGIN) + ".*?" + re.escape(WIDGET_END), re.DOTALL)
 
 
@@ -69,6 +70,7 @@ def _hashed(name: str, sha256: str) -> str:
 
 def install_widget(
     out_dir: Path, include_runtime: bool = True, bundle_dir: Path = BUNDLE_DIR, cache_dir: Path | None = None,
+    stemmer: str = "english",
 ) -> dict[str, str]:
     """Put the bundle into ``out_dir`` (``site/assets/mkdocs-embed/``) under hashed names.
 
@@ -77,11 +79,15 @@ def install_widget(
     14 MB onnxruntime wasm is left out. Files are hard links to copies in
     ``cache_dir`` where it is given (see :mod:`.shipped`), else copies. Older
     copies of the same files go, so re-indexing a site does not pile them up.
+    Of the stemmers (``stem-<language>.js``; widget.js bundles English's),
+    only that of ``stemmer``, the index's Snowball language, goes in.
     """
     out_dir = Path(out_dir)
     names: dict[str, str] = {}
     for logical in _bundle_files(bundle_dir):
         if logical == RUNTIME_FILE and not include_runtime:
+            continue
+        if logical.startswith(STEMMER_PREFIX) and logical != f"{STEMMER_PREFIX}{stemmer}.js":
             continue
         source = bundle_dir / logical
         name = _hashed(logical, file_sha256(source))

@@ -15,7 +15,9 @@ def derive_once(target: Path, make: Callable[[], bytes], what: str) -> bool:
     """Make ``target`` with ``make()`` unless it is there; False (with one warning, ever) when it can't be made.
 
     A model that cannot be derived is remembered next to ``target``, so the
-    warning and the wasted work happen once per model, not once per build.
+    warning and the wasted work happen once per model, not once per build. A
+    missing library is not: the folder is shared by every project of the user
+    (:mod:`..user_cache`), and installing the library must be enough.
     """
     failed = target.with_name(target.name + _FAILED)
     if target.exists():
@@ -24,6 +26,9 @@ def derive_once(target: Path, make: Callable[[], bytes], what: str) -> bool:
         return False
     try:
         data = make()
+    except ImportError as exc:  # a library missing here, not a model that can't be derived: not remembered
+        log.warning("embed: cannot %s (%s); using it as is", what, exc)
+        return False
     except Exception as exc:  # onnx, the optimisers and the checks raise many types; any means "use the original"
         log.warning("embed: cannot %s (%s); using it as is", what, exc)
         write_atomic(failed, str(exc).encode())

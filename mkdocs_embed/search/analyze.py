@@ -79,9 +79,6 @@ _STEMS: dict[str, dict[str, str]] = {}
 """Word → stem, per language, for the life of the process (a site has a few thousand
 distinct words in tens of thousands; `mkdocs serve` analyses them again on each reload)."""
 
-BROWSER_LANGUAGES = ("english", "none")
-"""Languages js/src/core/stem.ts stems exactly as Python does."""
-
 
 class Analyzer:
     """Splits, lowercases, drops stopwords and stems, for one language."""

@@ -6,7 +6,7 @@ operations on both sides (docs/reference/ranking.md, "Fusion").
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 

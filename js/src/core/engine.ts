@@ -19,6 +19,7 @@ import { warmUpAnalyzer } from "./analyze";
 import { groupByPage, hybrid, onePerSection, parseRanking, type PageGroup, type Ranking } from "./fusion";
 import { HnswIndex, type Hit } from "./hnsw";
 import { LexicalIndex, topK, type Scored } from "./lexical";
+import type { StemmerLoader } from "./stem";
 
 export type Fetch = (url: string, init?: RequestInit) => Promise<Response>;
 
@@ -73,6 +74,8 @@ export class Engine {
   private readonly pageOf: Uint32Array;
   private readonly fragments: (Fragment | undefined)[];
   private readonly loads = new Map<string, Promise<void>>();
+  /** Vectors' and graph's stored bytes, downloading from prefetchDense or loadDense on. */
+  private readonly stored = new Map<DataKind, Promise<Uint8Array>>();
 
   private constructor(
     readonly manifest: Manifest,
@@ -89,7 +92,9 @@ export class Engine {
   }
 
   /** Load the manifest, the pages and the lexical head: enough to start answering. */
-  static async load(base: string, fetchImpl: Fetch = (u, init) => fetch(u, init)): Promise<Engine> {
+  static async load(
+    base: string, fetchImpl: Fetch = (u, init) => fetch(u, init), loadStemmer?: StemmerLoader,
+  ): Promise<Engine> {
     const raw = await fetchBytes(fetchImpl, new URL(MANIFEST, base).href, MANIFEST, "high");
     const json = parseJson(raw, MANIFEST);
     const manifest = parseManifest(json);
@@ -103,7 +108,7 @@ export class Engine {
     warmUpAnalyzer(); // while the two files download
     const [pages, head] = await files;
     const name = manifest.files.lexical as string;
-    const lexical = LexicalIndex.fromHead(head, name, manifest.counts.chunks);
+    const lexical = await LexicalIndex.open(head, name, manifest.counts.chunks, loadStemmer);
     return new Engine(manifest, ranking, parsePages(pages, manifest), lexical, base, fetchImpl);
   }
 
@@ -123,12 +128,30 @@ export class Engine {
     return this.densePromise;
   }
 
+  /**
+   * Start downloading vectors and graph, at low priority, without decoding
+   * them: a reader who shows intent gets the bytes while typing, and
+   * loadDense decodes them when its turn comes. Failures wait for loadDense.
+   */
+  prefetchDense(): void {
+    if (this.hasDense) for (const kind of ["vectors", "graph"] as const) this.download(kind).catch(() => undefined);
+  }
+
   get denseReady(): boolean {
     return this.dense !== null;
   }
 
-  private file(kind: DataKind): Promise<Uint8Array> {
-    return loadFile(this.manifest, kind, this.base, this.fetchImpl, "low", true);
+  private download(kind: DataKind): Promise<Uint8Array> {
+    let stored = this.stored.get(kind);
+    if (stored === undefined) {
+      stored = fetchStored(this.manifest, kind, this.base, this.fetchImpl, "low");
+      this.stored.set(kind, stored);
+    }
+    return stored;
+  }
+
+  private async file(kind: DataKind): Promise<Uint8Array> {
+    return decompressGradually(this.manifest.files[kind] as string, await this.download(kind), this.manifest.bytes[kind]);
   }
 
   /** Download a file once; later calls share the first call's promise (a failure stays failed). */
@@ -261,11 +284,13 @@ export class Engine {
   }
 }
 
-async function loadFile(
-  manifest: Manifest, kind: DataKind, base: string, fetchImpl: Fetch, priority: Priority = "high", gradually = false,
-): Promise<Uint8Array> {
+/** A data file's bytes as stored (compressed). */
+function fetchStored(manifest: Manifest, kind: DataKind, base: string, fetchImpl: Fetch, priority: Priority): Promise<Uint8Array> {
   const name = manifest.files[kind];
-  if (name === undefined) throw new IndexError("manifest", `manifest.json lists no ${kind} file; rebuild the site`);
-  const stored = await fetchBytes(fetchImpl, new URL(name, base).href, name, priority);
-  return gradually ? decompressGradually(name, stored, manifest.bytes[kind]) : decompress(name, stored, manifest.bytes[kind]);
+  if (name === undefined) return Promise.reject(new IndexError("manifest", `manifest.json lists no ${kind} file; rebuild the site`));
+  return fetchBytes(fetchImpl, new URL(name, base).href, name, priority);
+}
+
+async function loadFile(manifest: Manifest, kind: DataKind, base: string, fetchImpl: Fetch): Promise<Uint8Array> {
+  return decompress(manifest.files[kind] as string, await fetchStored(manifest, kind, base, fetchImpl, "high"), manifest.bytes[kind]);
 }

@@ -10,6 +10,7 @@
  */
 import { Analyzer, PREFIX_MIN } from "./analyze";
 import { type LexicalHead, Shard, parseHead, shardOf, varint } from "./format/lexical";
+import { type StemmerLoader, ensureStemmer } from "./stem";
 
 /** 2**20: idf is rounded to this grid so that libm's last-bit differences vanish. */
 const IDF_GRID = 1048576;
@@ -55,6 +56,13 @@ export class LexicalIndex {
   /** Read the decompressed head file named `name`, of `chunks` chunks where that is given. */
   static fromHead(bytes: Uint8Array, name: string, chunks?: number): LexicalIndex {
     return new LexicalIndex(parseHead(bytes, name, chunks));
+  }
+
+  /** As `fromHead`, loading the stemmer of the index's language first where it is not bundled. */
+  static async open(bytes: Uint8Array, name: string, chunks?: number, loadStemmer?: StemmerLoader): Promise<LexicalIndex> {
+    const head = parseHead(bytes, name, chunks);
+    await ensureStemmer(head.language, loadStemmer);
+    return new LexicalIndex(head);
   }
 
   get size(): number {

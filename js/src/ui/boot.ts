@@ -15,6 +15,7 @@ declare global {
       close(): void;
       encode(text: string): Promise<number[]>;
       denseSearch(vector: number[], k: number): Promise<number[]>;
+      lexicalSearch(query: string, k: number): Promise<number[]>;
     };
     document$?: { subscribe(fn: () => void): unknown };
   }
@@ -41,6 +42,7 @@ function boot(): void {
     close: () => modal.close(),
     encode: async (text) => Array.from(await controller.encode(text)),
     denseSearch: (vector, k) => controller.denseSearch(vector, k),
+    lexicalSearch: (query, k) => controller.lexicalSearch(query, k),
   };
 }
 

@@ -8,6 +8,7 @@
 import { Engine, type Result } from "../core/engine";
 import { IndexError } from "../core/format/base";
 import type { PageGroup } from "../core/fusion";
+import type { StemmerClass } from "../core/stem";
 import type { BootConfig } from "./config";
 import { WASM_FILE } from "../worker/protocol";
 import { EncoderClient } from "./encoder-client";
@@ -44,6 +45,13 @@ const RESULTS = 10;
  * model's and runtime's downloads do not wait: they start with the index.
  */
 const DENSE_DELAY_MS = 1500;
+
+/** The site's `stem-<language>.js` (an ES module whose default export is the stemmer), for a language the widget does not bundle. */
+async function importStemmer(config: BootConfig, language: string): Promise<StemmerClass> {
+  const file = config.files[`stem-${language}.js`];
+  if (file === undefined) throw new Error(`the site ships no stemmer for its language "${language}"; rebuild it`);
+  return ((await import(config.assets + file)) as { default: StemmerClass }).default;
+}
 
 function describe(err: unknown): string {
   return err instanceof IndexError || err instanceof Error ? err.message : String(err);
@@ -89,7 +97,7 @@ export class Controller {
     this.updateStatus();
     let engine: Engine;
     try {
-      engine = await Engine.load(this.config.assets);
+      engine = await Engine.load(this.config.assets, undefined, (language) => importStemmer(this.config, language));
     } catch (err) {
       this.index = { state: "failed", message: describe(err) };
       this.updateStatus();
@@ -129,7 +137,8 @@ export class Controller {
     const workerFile = this.config.files["worker.js"];
     if (workerFile === undefined) throw new Error("the widget's worker file is missing from the page config");
     const wasmFile = this.config.files[WASM_FILE];
-    // Downloads start now, on the reader's first sign of intent; compiling waits (DENSE_DELAY_MS).
+    // Downloads start now, on the reader's first sign of intent; compiling and decoding wait (DENSE_DELAY_MS).
+    engine.prefetchDense();
     this.encoder = new EncoderClient(
       {
         worker: new URL(workerFile, this.config.assets).href,
@@ -251,5 +260,10 @@ export class Controller {
     const engine = await this.start();
     await engine.loadDense();
     return engine.denseSearch(vector, k).map((h) => h.id);
+  }
+
+  /** BM25 ids alone, for parity checks with `mkdocs-embed query --mode lexical`. */
+  async lexicalSearch(query: string, k: number): Promise<number[]> {
+    return (await (await this.start()).lexicalSearch(query, k)).map((h) => h.id);
   }
 }
