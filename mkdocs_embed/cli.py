@@ -34,6 +34,8 @@ def main(argv: list[str] | None = None) -> int:
         "--stemmer", default="english", metavar="LANGUAGE",
         help="Snowball language of the text matches, such as german or french, or none (default: english)",
     )
+    index.add_argument("--site-id", default="", metavar="NAME",
+                       help="this site's name in a cache folder that several sites share")
     remote = index.add_argument_group("remote embedding server (OpenAI-compatible; the browser keeps the local model)")
     remote.add_argument("--backend-url", metavar="URL", help="API base URL, e.g. http://gpu-box:7997/v1")
     remote.add_argument("--backend-model", metavar="NAME", help="model name the server knows the browser's model by")
@@ -95,6 +97,7 @@ def _index(args: argparse.Namespace) -> int:
         exclude=tuple(args.exclude),
         backend=backend,
         language=args.stemmer,
+        site_id=args.site_id,
     )
     remember_in(settings.cache_dir)
     report = build_or_reuse(settings)

@@ -27,6 +27,9 @@ class BackendConfig(base.Config):
 
     def validate(self):
         failed, warnings = super().validate()
+        failed += [(name, base.ValidationError(f"unknown option; the options are {', '.join(sorted(self._schema_keys))}"))
+                   for name, message in warnings if message.startswith("Unrecognised configuration name")]
+        warnings = [(name, message) for name, message in warnings if not message.startswith("Unrecognised")]
         if not failed:
             if not self.url.startswith(("http://", "https://")):
                 failed.append(("url", base.ValidationError(f"must be an http:// or https:// URL, not {self.url!r}")))

@@ -29,6 +29,7 @@ from .progress import progress_bar
 from .report import BuildReport
 from .settings import BuildSettings, ChunkSettings
 from .store import BuildManifest, VectorCache, chunk_key
+from .store.sites import MANIFEST_FILE, other_sites_keys, site_folder
 from .store.chunks import chunk_pages
 from .store.derived import FOLDER as DERIVED
 from .store.derived import DerivedFiles
@@ -53,7 +54,8 @@ def build_index(settings: BuildSettings, embed: bool = True) -> BuildReport:
     tokens = _token_counter(spec.tokenizer_path)
     chunk_settings = _effective_chunk_settings(settings.chunk, spec, tokens)
     pages = collect_pages(settings.site_dir, settings.exclude)
-    chunks = _chunk_pages(pages, chunk_settings, spec, tokens, report, settings.cache_dir if embed else None)
+    own = site_folder(settings.cache_dir, settings.site_id)
+    chunks = _chunk_pages(pages, chunk_settings, spec, tokens, report, own if embed else None)
     chunk_fp = chunk_settings.fingerprint()
     optimize = embed and settings.model.optimize and settings.model.provider == "cpu" and settings.backend is None
     model = build_model(spec, user_cache_dir(), optimize)
@@ -64,16 +66,18 @@ def build_index(settings: BuildSettings, embed: bool = True) -> BuildReport:
         report.seconds = time.perf_counter() - started
         return report
 
+    # Builds of other sites may share the cache folder and run meanwhile: each embeds into segments of its own,
+    # and only compaction, which must keep every site's vectors, holds the lock.
+    previous = BuildManifest.load(own / MANIFEST_FILE)
+    _explain_invalidation(previous, spec, chunk_fp)
+    cache = VectorCache(settings.cache_dir)
+    _embed_missing(cache, chunks, keys, spec, model, settings, report)
+    vectors = np.stack([cache.get(k) for k in keys]) if keys else np.zeros((0, 0), np.float32)
+    current = BuildManifest(spec.fingerprint, spec.name, chunk_fp, _keys_by_page(chunks, keys))
     with locked(settings.cache_dir):
-        previous = BuildManifest.load(settings.cache_dir / "manifest.json")
-        _explain_invalidation(previous, spec, chunk_fp)
-        cache = VectorCache(settings.cache_dir)
-        _embed_missing(cache, chunks, keys, spec, model, settings, report)
-        vectors = np.stack([cache.get(k) for k in keys]) if keys else np.zeros((0, 0), np.float32)
-        current = BuildManifest(spec.fingerprint, spec.name, chunk_fp, _keys_by_page(chunks, keys))
-        cache.compact(keys)
-        report.dropped = len(previous.keys() - current.keys()) if previous else 0
-        current.save(settings.cache_dir / "manifest.json")
+        cache.compact([*keys, *other_sites_keys(settings.cache_dir, own)])
+        current.save(own / MANIFEST_FILE)
+    report.dropped = len(previous.keys() - current.keys()) if previous else 0
 
     report.chunks, report.reused = len(chunks), len(chunks) - report.embedded
     report.index_bytes = emit_index(settings, spec, chunks, Dense(vectors, keys), DerivedFiles(settings.cache_dir / DERIVED))
@@ -98,11 +102,11 @@ def _effective_chunk_settings(chunk: ChunkSettings, spec: ModelSpec, tokens: Tok
 
 def _chunk_pages(
     pages: Sequence[Page], settings: ChunkSettings, spec: ModelSpec, tokens: TokenCounter, report: BuildReport,
-    cache_dir: Path | None,
+    folder: Path | None,
 ) -> list[Chunk]:
-    """Every page's chunks, from this process's last build or ``cache_dir`` where the page's content is unchanged."""
+    """Every page's chunks, from this process's last build or ``folder`` where the page's content is unchanged."""
     salt = f"{spec.fingerprint}\0{settings.fingerprint()}\0".encode()
-    return chunk_pages(pages, salt, lambda page, text: chunk_page(page, settings, tokens, text), report, cache_dir)
+    return chunk_pages(pages, salt, lambda page, text: chunk_page(page, settings, tokens, text), report, folder)
 
 
 def _explain_invalidation(previous: BuildManifest | None, spec: ModelSpec, chunk_fp: str) -> None:

@@ -6,6 +6,7 @@ Nothing here imports the pipeline itself: a rebuild with nothing to do
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
@@ -123,7 +124,8 @@ class EmbedPlugin(BasePlugin[EmbedConfig]):
                 log.info(report.cost_line(settings.price_per_million))
 
     def _settings(self, config: MkDocsConfig) -> BuildSettings:
-        return self.config.build_settings(config.site_dir, config.config_file_path, self.command == "serve")
+        settings = self.config.build_settings(config.site_dir, config.config_file_path, self.command == "serve")
+        return dataclasses.replace(settings, site_id=config.site_name)  # sites sharing a cache keep apart
 
     def _indexes(self, config: MkDocsConfig) -> dict[str, BuildSettings]:
         return self.config.indexes(config.site_dir, config.config_file_path, self.command == "serve")

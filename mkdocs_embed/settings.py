@@ -98,3 +98,6 @@ class BuildSettings:
     """A `mkdocs serve` reload: compress assets fast rather than small, as they are never deployed."""
     backend: RemoteSettings | None = None
     """Embed passages on this server rather than with the local model."""
+    site_id: str = ""
+    """Names this site's own records (chunk cache, manifest) in a cache folder that several sites share;
+    ``""`` keeps them at the top of the folder."""

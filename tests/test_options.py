@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +12,8 @@ import pytest
 from mkdocs_embed.config import EmbedConfig
 from mkdocs_embed.emit.widget import RUNTIME_FILE
 from mkdocs_embed.layout import ASSET_DIR
+from mkdocs_embed.search.engine import SearchEngine
+from mkdocs_embed.search.fusion import Ranking
 
 
 def errors(**options) -> dict[str, str]:
@@ -48,6 +51,10 @@ def test_the_defaults_are_valid():
     ({"strings": {"no_result": "None"}}, "strings", "unknown key 'no_result'"),
     ({"strings": {"placeholder": 3}}, "strings", "must be a string"),
     ({"strings": "Suchen"}, "strings", "dict"),
+    ({"ranking": {"lexical_weight": 1.5}}, "ranking", "ranking.lexical_weight must be a number from 0 to 1"),
+    ({"ranking": {"candidates": 0}}, "ranking", "ranking.candidates"),
+    ({"ranking": {"boost": 1}}, "ranking", "keys lexical_weight, heading_weight, candidates"),
+    ({"ranking": [0.3]}, "ranking", "dict"),
 ])
 def test_a_bad_value_is_an_error_naming_the_option(options, option, message):
     found = errors(**options)
@@ -59,6 +66,7 @@ def test_a_bad_value_is_an_error_naming_the_option(options, option, message):
     {"previous_deploy": "https://example.org/docs/"}, {"enabled": False}, {"min_tokens": 0},
     {"language": "german"}, {"language": "none"}, {"language": "dutch_porter"},
     {"strings": {"placeholder": "Ask the docs", "no_results": "Nothing about {query}"}}, {"placeholder": "Suchen"},
+    {"ranking": {"lexical_weight": 0.5}}, {"ranking": {"heading_weight": 0, "candidates": 100}},
 ])
 def test_documented_values_are_accepted(options):
     assert errors(**options) == {}
@@ -109,6 +117,14 @@ def test_widget_false_writes_the_index_without_model_or_runtime(tmp_path):
     names = {p.name.split(".", 1)[0] for p in assets.iterdir()}
     assert "manifest" in names and "vectors" in names
     assert not names & {"model", "tokenizer", "widget", RUNTIME_FILE.split(".", 1)[0]}, names
+
+
+def test_ranking_knobs_reach_the_manifest_and_the_query_engine(tmp_path):
+    result, assets = build(tmp_path, "\n      ranking:\n        lexical_weight: 0.6")
+    assert result.returncode == 0, result.stderr
+    manifest = json.loads((assets / "manifest.json").read_text())
+    assert manifest["ranking"] == {"lexical_weight": 0.6, "heading_weight": 0.1, "candidates": 50}
+    assert SearchEngine.open(assets.parent.parent).ranking == Ranking(lexical_weight=0.6)
 
 
 def test_a_site_with_nothing_to_index_ships_no_model_and_warns_once(tmp_path):

@@ -56,7 +56,7 @@ def test_its_query_vectors_agree_with_the_model_it_replaces_and_the_builds(spec,
     original = Encoder(spec).embed_queries(queries)
     build = Encoder(spec, onnx_path=build_model(spec, cache, optimize=True).onnx_path).embed_queries(queries)
     to_original, to_build = np.sum(mine * original, axis=1), np.sum(mine * build, axis=1)
-    assert to_original.min() >= 0.99, f"min cosine {to_original.min():.4f} to the shipped model"
+    assert to_original.min() >= 0.995, f"min cosine {to_original.min():.4f} to the shipped model"
     # The build's int8 variant is itself at a mean cosine of 0.995 to the shipped model (test_optimize.py):
     # the compact model may add to that distance no more than the 4-bit rounding does on RHDH's queries.
     was = np.sum(original * build, axis=1)
@@ -86,3 +86,19 @@ def test_a_model_without_a_word_table_ships_as_it_is_with_one_warning(spec, tmp_
         assert query_model(odd, tmp_path / "cache") == plain
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert len(warnings) == 1 and "no Gather reads the model input 'input_ids'" in warnings[0], warnings
+
+
+def test_a_missing_library_is_not_remembered_as_a_bad_model(spec, tmp_path, monkeypatch, caplog):
+    """The per-user cache is shared by every environment: one without onnx-ir must not turn the copy off for all."""
+    from mkdocs_embed.emit import query_model as module
+
+    def missing(_path):
+        raise ImportError("No module named 'onnx_ir'")
+
+    monkeypatch.setattr(module, "compact", missing)
+    with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.embed"):
+        assert query_model(spec, tmp_path) == spec.onnx_path
+    assert "until that is installed" in caplog.text
+    monkeypatch.undo()
+    made = query_model(spec, tmp_path)
+    assert made != spec.onnx_path and made.is_file()

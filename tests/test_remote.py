@@ -226,3 +226,29 @@ def test_backfill_killed_with_sigkill_resumes_without_re_embedding_its_checkpoin
         report = build_index(BuildSettings(site_dir=site, cache_dir=cache, backend=RemoteSettings(
             url=url, model=SERVED_NAME, batch_size=16)))
     assert report.embedded == PAGES * SECTIONS - kept == len(chunk_texts(faults))
+
+
+def test_mkdocs_build_with_backend_in_mkdocs_yml(server, tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "index.md").write_text("# Home\n\n## Install\n\nInstall the frobnicator with pip, then run frob init.\n")
+    with fault_proxy(server.port) as (url, faults):
+        (tmp_path / "mkdocs.yml").write_text(
+            f"site_name: Remote\nplugins:\n  - embed:\n      backend:\n        url: {url}\n"
+            f"        model: {SERVED_NAME}\n        concurrency: 2\n")
+        result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f", str(tmp_path / "mkdocs.yml")],
+                                capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    assert f"embedding on {url} (model {SERVED_NAME}" in result.stderr
+    assert chunk_texts(faults) and load_index(tmp_path / "site").vectors.shape[0] == len(chunk_texts(faults))
+
+
+def test_unknown_backend_option_is_an_error(tmp_path):
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text("# Home\n")
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: Remote\nplugins:\n  - embed:\n      backend:\n        url: http://127.0.0.1:9/v1\n"
+        "        model: m\n        conncurrency: 2\n")
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f", str(tmp_path / "mkdocs.yml")],
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode != 0 and "conncurrency" in result.stderr and "unknown option" in result.stderr

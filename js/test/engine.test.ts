@@ -16,7 +16,13 @@ interface FixtureQuery {
   hybrid: number[];
 }
 
-test("the engine returns Python's lexical and hybrid top-10 results for every fixture query", async () => {
+test("the engine returns Python's lexical and hybrid top-10 results for every fixture query, and ranks without a fragment", async () => {
+  const fetched: string[] = [];
+  const serve = fixtureIndexFetch();
+  const cold = await Engine.load("file:///fixture/", (url, init) => (fetched.push(url.split("/").pop() as string), serve(url, init)));
+  await cold.loadDense();
+  for (const q of JSON.parse(fixture("index", "queries.json")) as FixtureQuery[]) await cold.search(q.query, q.vector, 10);
+  assert.deepEqual(fetched.filter((name) => name.startsWith("fragments.")), [], "hybrid ranking reads heading paths from the pages file");
   const engine = await Engine.load("file:///fixture/", fixtureIndexFetch());
   const queries: FixtureQuery[] = JSON.parse(fixture("index", "queries.json"));
   assert.ok(queries.length >= 20);
@@ -31,15 +37,6 @@ test("the engine returns Python's lexical and hybrid top-10 results for every fi
     assert.deepEqual(engine.denseSearch(q.vector, 10).map((h) => h.id), q.dense, `dense: ${q.query}`);
   }
   assert.deepEqual(engine.ranking, DEFAULT_RANKING, "no ranking in the manifest: the defaults, Python's");
-});
-
-test("hybrid ranking downloads no fragment: heading paths and sections come from the pages file", async () => {
-  const fetched: string[] = [];
-  const serve = fixtureIndexFetch();
-  const engine = await Engine.load("file:///fixture/", (url, init) => (fetched.push(url.split("/").pop() as string), serve(url, init)));
-  await engine.loadDense();
-  for (const q of JSON.parse(fixture("index", "queries.json")) as FixtureQuery[]) await engine.search(q.query, q.vector, 10);
-  assert.deepEqual(fetched.filter((name) => name.startsWith("fragments.")), []);
 });
 
 test("results carry their rank and group by page in order of each page's best result", async () => {

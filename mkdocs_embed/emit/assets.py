@@ -91,7 +91,6 @@ def emit_index(settings: BuildSettings, spec: ModelSpec, chunks: Sequence[Chunk]
         shards=[(name, data) for kind in shards for name, data in zip(names[kind], shards[kind])],
         ship_model=settings.ship_model and dense is not None and len(chunks) > 0,  # an empty site needs no model
         cache_dir=user_cache_dir() if dense is not None else None,
-        ranking=settings.ranking.as_dict(),
     )
     return sum(manifest["bytes"].values()) + sum(len(data) for parts in shards.values() for data in parts)
 
@@ -125,7 +124,6 @@ def _lexical_files(build: LexicalBuild, level: int) -> list[bytes]:
 def _write(
     settings: BuildSettings, spec: ModelSpec, dims: int, counts: dict[str, int],
     files: dict[str, tuple[str, bytes]], shards: list[tuple[str, bytes]], ship_model: bool, cache_dir: Path | None,
-    ranking: dict[str, Any],
 ) -> dict[str, Any]:
     """Write ``shards`` and ``files`` (kind → (name, stored bytes)), then the manifest naming ``files``.
 
@@ -152,7 +150,8 @@ def _write(
     if ship_model:
         model["onnx"] = _copy_hashed(query_model(spec, cache_dir), FileKind("model", "onnx"), out, cache_dir)
         model["tokenizer"] = _copy_hashed(spec.tokenizer_path, FileKind("tokenizer", "json"), out, cache_dir)
-    data = encode_manifest(f"mkdocs-embed {__version__}", model, counts, {"m": hnsw.M, "ef_search": hnsw.EF_SEARCH}, files, ranking)
+    hnsw_params = {"m": hnsw.M, "ef_search": hnsw.EF_SEARCH}
+    data = encode_manifest(f"mkdocs-embed {__version__}", model, counts, hnsw_params, files, settings.ranking.as_dict())
     write_atomic(out / MANIFEST, data)
     manifest = json.loads(data)
     live = {*manifest["files"].values(), *(name for name, _ in shards), model.get("onnx"), model.get("tokenizer")}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import secrets
 import struct
 from collections.abc import Iterable
 from pathlib import Path
@@ -72,18 +73,31 @@ class VectorCache:
     def _pack(self) -> Path:
         return self.folder / "vectors.bin"
 
-    def _load(self) -> None:
+    def _load(self, tries: int = 3) -> None:
+        self._pack_stamp = _stamp(self._pack)
         segment_dir = self.folder / "segments"
         self._segments = sorted(segment_dir.glob("*.bin")) if segment_dir.is_dir() else []
         for path in [self._pack, *self._segments]:
-            if not path.exists():
-                continue
             try:
                 keys, vectors = decode_pack(path.read_bytes())
+            except FileNotFoundError:
+                if path != self._pack and tries > 1:  # another build compacted it into the pack meanwhile
+                    return self._load(tries - 1)
+                continue
             except (OSError, ValueError) as exc:
                 self._set_aside(path, exc)
                 continue
             self._vectors.update(zip(keys, vectors))
+
+    def _catch_up(self) -> None:
+        """Read the pack and segments that other processes wrote since :meth:`_load`."""
+        segment_dir = self.folder / "segments"
+        on_disk = set(segment_dir.glob("*.bin")) if segment_dir.is_dir() else set()
+        if self._pack_stamp == _stamp(self._pack) and on_disk <= set(self._segments):
+            return
+        mine = dict(self._vectors)
+        self._load()
+        self._vectors.update(mine)  # a vector's key is its content's hash: either copy is right
 
     def _set_aside(self, path: Path, exc: Exception) -> None:
         """Keep a damaged file for inspection, out of the way of the rebuild."""
@@ -113,13 +127,18 @@ class VectorCache:
         if not self._pending:
             return
         keys = list(self._pending)
-        path = self.folder / "segments" / f"{len(self._segments):06d}-{os.getpid()}.bin"
+        # Unique across processes (and machines sharing the folder): builds of other sites may write meanwhile.
+        path = self.folder / "segments" / f"{len(self._segments):06d}-{os.getpid()}-{secrets.token_hex(4)}.bin"
         write_atomic(path, encode_pack(keys, np.stack([self._pending[k] for k in keys])))
         self._segments.append(path)
         self._pending.clear()
 
     def compact(self, live: Iterable[bytes]) -> int:
-        """Rewrite the pack with only ``live`` keys and drop the segments; returns how many were dropped."""
+        """Rewrite the pack with only ``live`` keys and drop the segments; returns how many were dropped.
+
+        Call it holding the folder's lock: what other builds wrote since this cache was read is read first.
+        """
+        self._catch_up()
         live_keys = [k for k in dict.fromkeys(live) if k in self._vectors]
         dropped = len(self._vectors) - len(live_keys)
         if not self._pending and not self._segments and live_keys == list(self._vectors) and self._pack.exists():
@@ -134,4 +153,14 @@ class VectorCache:
                 pass
         self._segments = []
         self._vectors = {k: self._vectors[k] for k in live_keys}
+        self._pack_stamp = _stamp(self._pack)
         return dropped
+
+
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    """Identity of a file's current version: a rewrite by another build changes it."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_ino, st.st_size, st.st_mtime_ns

@@ -35,13 +35,13 @@ _CHUNKS_OF_CONTENT: RebuildMemo[bytes, list[Chunk]] = RebuildMemo()
 
 
 def chunk_pages(
-    pages: Sequence[Page], salt: bytes, cut: Cut, report: BuildReport, cache_dir: Path | None,
+    pages: Sequence[Page], salt: bytes, cut: Cut, report: BuildReport, folder: Path | None,
 ) -> list[Chunk]:
-    """Every page's chunks, cut afresh only where its content changed.
+    """Every page's chunks, cut afresh only where its content changed; remembered in ``folder``.
 
     ``salt`` names everything else that the chunks depend on (model and chunker settings).
     """
-    path = cache_dir / FILE if cache_dir is not None else None
+    path = folder / FILE if folder is not None else None
     if path is not None:
         stored_pages, stored_chunks = load_chunks(path)
         _CONTENT_OF_PAGE.seed(stored_pages)

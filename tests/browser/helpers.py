@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
+
+import pytest
 
 OPTION = "#mkdocs-embed-listbox [role=option]"
 STATUS = ".mkdocs-embed__status"
 MODEL_TIMEOUT_MS = 90_000
+AXE = Path(__file__).resolve().parents[2] / "js" / "node_modules" / "axe-core" / "axe.min.js"
 
 
 def search(page, query: str, mode: str = "hybrid", timeout: int = MODEL_TIMEOUT_MS, excerpts: bool = True) -> list[str]:
@@ -36,3 +40,16 @@ def wait_status(page, text: str | None = None, tone: str | None = None, timeout:
         locator = locator.filter(has_text=text)
     locator.wait_for(timeout=timeout)
     return status(page)
+
+
+def serious_violations(page) -> list[dict]:
+    """axe-core's serious and critical findings in the open dialog: rule, impact, the first few nodes and why."""
+    if not AXE.is_file():
+        pytest.skip("axe-core is not installed: run `npm ci` in js/")
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate("""async () => {
+      const result = await axe.run(document.querySelector(".mkdocs-embed"));
+      return result.violations.filter(v => v.impact === "serious" || v.impact === "critical").map(v => ({
+        id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map(n => n.target.join(" ") + ": " + n.failureSummary),
+      }));
+    }""")

@@ -69,7 +69,10 @@ def properdocs_site(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def zensical_site(tmp_path_factory) -> Path:
     module("zensical")
-    root = _project(tmp_path_factory.mktemp("zensical"), {"theme": {"font": False}})
+    root = _project(tmp_path_factory.mktemp("zensical"), {
+        "site_url": "https://docs.example.com/",  # instant navigation needs it (see the test)
+        "theme": {"font": False, "features": ["navigation.instant"]},
+    })
     _run(_tool("zensical"), "build", cwd=root)
     _run(_tool("mkdocs-embed"), "index", "site", "--cache-dir", str(tmp_path_factory.getbasetemp() / "generators-cache"), cwd=root)
     return root / "site"
@@ -96,7 +99,16 @@ def test_zensical_search_button_opens_the_widget_and_zensical_stays_closed(zensi
     w = browser_page()
     page = w.page
     base = serve(zensical_site)
+    # Instant navigation swaps only pages whose sitemap URL matches the page's, port included.
+    sitemap = zensical_site / "sitemap.xml"
+    sitemap.write_text(sitemap.read_text("utf-8").replace("https://docs.example.com/", base), "utf-8")
     page.goto(base)
+    page.wait_for_load_state("networkidle")
+    page.evaluate("window.__notReloaded = true")
+    for path in ("harbour/", ""):
+        page.click(f".md-nav--primary a.md-nav__link[href='{base}{path}']")
+        page.wait_for_url(base + path)
+    assert page.evaluate("window.__notReloaded === true"), "Zensical swapped the pages in"
     zensical_dialog_open = "() => [...document.body.children].some(e => e.shadowRoot?.querySelector('dialog[open]'))"
     page.click(".md-search__button")
     assert page.is_visible(".mkdocs-embed__dialog")

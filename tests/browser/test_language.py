@@ -16,6 +16,7 @@ def test_a_german_material_site_gets_german_strings_and_its_own_override(build_s
     page.keyboard.press("/")
     assert page.get_attribute(".mkdocs-embed__input", "placeholder") == "Dokumentation durchsuchen"
     assert page.get_attribute(".mkdocs-embed__close", "aria-label") == "Suche schließen, Esc"
+    assert page.inner_text(".mkdocs-embed__close") == "Esc", "the key hint, with a mouse"
     assert page.get_attribute(".mkdocs-embed__results", "aria-label") == "Suchergebnisse"
     search(page, "qqqzzxx", mode="lexical")
     assert page.inner_text(".mkdocs-embed__empty") == "Nichts gefunden zu „qqqzzxx“"

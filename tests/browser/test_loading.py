@@ -11,20 +11,24 @@ from .conftest import CHROMIUM, CHROMIUM_ARGS, _Handler
 from .helpers import search
 
 HEAVY = re.compile(r"/(model\.[0-9a-f]{12}\.onnx|tokenizer\.[0-9a-f]{12}\.json|ort-wasm-simd-threaded\.[0-9a-f]{12}\.wasm)$")
+DENSE = re.compile(r"/(vectors\.[0-9a-f]{12}\.i8\.zst|graph\.[0-9a-f]{12}\.bin\.zst)$")
 HASHED = re.compile(r"\.[0-9a-f]{12}\.[a-z0-9.]+$")
 
 
-def test_model_and_runtime_start_downloading_on_hover_before_the_dialog_opens(build_site, serve, browser_page):
+def test_model_runtime_vectors_and_graph_start_downloading_on_hover_before_the_dialog_opens(build_site, serve, browser_page):
     w = browser_page()
     heavy: list[str] = []
+    dense: list[str] = []
     w.page.on("request", lambda r: HEAVY.search(r.url) and heavy.append(r.url))
+    w.page.on("request", lambda r: DENSE.search(r.url) and dense.append(r.url))
     w.page.goto(serve(build_site("mkdocs")))
     w.page.wait_for_timeout(300)
-    assert heavy == [], "nothing heavy on page view"
+    assert heavy == dense == [], "nothing heavy on page view"
     w.page.hover("[data-mkdocs-embed-trigger]")
     w.page.wait_for_timeout(1000)  # under DENSE_DELAY_MS: the downloads don't wait for compiling's turn
     assert not w.page.is_visible(".mkdocs-embed__dialog")
     assert sorted(HEAVY.search(url).group(1).split(".")[0] for url in heavy) == ["model", "ort-wasm-simd-threaded", "tokenizer"]
+    assert sorted(DENSE.search(url).group(1).split(".")[0] for url in dense) == ["graph", "vectors"]
     assert w.errors() == []
 
 

@@ -12,7 +12,7 @@ import shutil
 import pytest
 
 from .colors import RESOLVE, luminance, rgba, same_hue
-from .helpers import OPTION, search
+from .helpers import OPTION, search, serious_violations
 
 PALETTE = [
     {"scheme": "slate", "primary": "indigo", "accent": "amber", "toggle": {"icon": "material/brightness-4", "name": "Switch to light mode"}},
@@ -85,12 +85,14 @@ def test_dialog_takes_the_live_palette_and_follows_the_toggle(base, browser_page
     assert same_hue(dark["focus"], accent), "focus ring in the site's accent"
     assert same_hue(dark["selected"], accent) and rgba(dark["selected"])[3] < 0.5, "selected result tinted with the accent"
     assert same_hue(dark["mark"], accent), "highlights in the accent"
+    assert serious_violations(page) == [], "dark and amber pass axe-core too"
     # The reader flips the palette toggle while the dialog is open (Material's toggle is a label for a radio).
     page.evaluate("document.querySelector('label[for=__palette_1]').click()")
     page.locator("body[data-md-color-scheme=default]").wait_for(state="attached")
     light = _colors(page)
     assert luminance(light["dialog"]) > 0.9 and abs(luminance(light["dialog"]) - luminance(light["page"])) <= 0.1, light
     assert page.is_visible(".mkdocs-embed__dialog")
+    assert serious_violations(page) == []
     assert w.errors() == []
 
 

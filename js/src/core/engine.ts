@@ -74,6 +74,8 @@ export class Engine {
   private readonly pageOf: Uint32Array;
   private readonly fragments: (Fragment | undefined)[];
   private readonly loads = new Map<string, Promise<void>>();
+  /** Vectors' and graph's stored bytes, downloading from prefetchDense or loadDense on. */
+  private readonly stored = new Map<DataKind, Promise<Uint8Array>>();
 
   private constructor(
     readonly manifest: Manifest,
@@ -126,12 +128,30 @@ export class Engine {
     return this.densePromise;
   }
 
+  /**
+   * Start downloading vectors and graph, at low priority, without decoding
+   * them: a reader who shows intent gets the bytes while typing, and
+   * loadDense decodes them when its turn comes. Failures wait for loadDense.
+   */
+  prefetchDense(): void {
+    if (this.hasDense) for (const kind of ["vectors", "graph"] as const) this.download(kind).catch(() => undefined);
+  }
+
   get denseReady(): boolean {
     return this.dense !== null;
   }
 
-  private file(kind: DataKind): Promise<Uint8Array> {
-    return loadFile(this.manifest, kind, this.base, this.fetchImpl, "low", true);
+  private download(kind: DataKind): Promise<Uint8Array> {
+    let stored = this.stored.get(kind);
+    if (stored === undefined) {
+      stored = fetchStored(this.manifest, kind, this.base, this.fetchImpl, "low");
+      this.stored.set(kind, stored);
+    }
+    return stored;
+  }
+
+  private async file(kind: DataKind): Promise<Uint8Array> {
+    return decompressGradually(this.manifest.files[kind] as string, await this.download(kind), this.manifest.bytes[kind]);
   }
 
   /** Download a file once; later calls share the first call's promise (a failure stays failed). */
@@ -264,11 +284,13 @@ export class Engine {
   }
 }
 
-async function loadFile(
-  manifest: Manifest, kind: DataKind, base: string, fetchImpl: Fetch, priority: Priority = "high", gradually = false,
-): Promise<Uint8Array> {
+/** A data file's bytes as stored (compressed). */
+function fetchStored(manifest: Manifest, kind: DataKind, base: string, fetchImpl: Fetch, priority: Priority): Promise<Uint8Array> {
   const name = manifest.files[kind];
-  if (name === undefined) throw new IndexError("manifest", `manifest.json lists no ${kind} file; rebuild the site`);
-  const stored = await fetchBytes(fetchImpl, new URL(name, base).href, name, priority);
-  return gradually ? decompressGradually(name, stored, manifest.bytes[kind]) : decompress(name, stored, manifest.bytes[kind]);
+  if (name === undefined) return Promise.reject(new IndexError("manifest", `manifest.json lists no ${kind} file; rebuild the site`));
+  return fetchBytes(fetchImpl, new URL(name, base).href, name, priority);
+}
+
+async function loadFile(manifest: Manifest, kind: DataKind, base: string, fetchImpl: Fetch): Promise<Uint8Array> {
+  return decompress(manifest.files[kind] as string, await fetchStored(manifest, kind, base, fetchImpl, "high"), manifest.bytes[kind]);
 }

@@ -137,7 +137,8 @@ export class Controller {
     const workerFile = this.config.files["worker.js"];
     if (workerFile === undefined) throw new Error("the widget's worker file is missing from the page config");
     const wasmFile = this.config.files[WASM_FILE];
-    // Downloads start now, on the reader's first sign of intent; compiling waits (DENSE_DELAY_MS).
+    // Downloads start now, on the reader's first sign of intent; compiling and decoding wait (DENSE_DELAY_MS).
+    engine.prefetchDense();
     this.encoder = new EncoderClient(
       {
         worker: new URL(workerFile, this.config.assets).href,

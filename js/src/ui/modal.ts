@@ -51,7 +51,12 @@ export class Modal implements View {
     });
     // The accessible name holds the visible key hint too, as WCAG 2.5.3 (label in name) asks.
     const close = el("button", `${ID}__close`, { type: "button", "aria-label": `${strings.say("close")}, ${strings.say("close_key")}` });
-    close.textContent = strings.say("close_key");
+    // Its key hint, or on a touch screen (no Esc key) its words: CSS shows one of the two.
+    const key = el("span", `${ID}__close-key`);
+    key.textContent = strings.say("close_key");
+    const words = el("span", `${ID}__close-words`);
+    words.textContent = strings.say("close");
+    close.append(key, words);
     close.addEventListener("click", () => this.close());
     bar.append(this.input, close);
     this.status = el("div", `${ID}__status`, { role: "status", "aria-live": "polite" });
