@@ -59,7 +59,7 @@ class EmbedPlugin(BasePlugin[EmbedConfig]):
     def on_env(self, env, *, config: MkDocsConfig, files):
         if not self.config.enabled:
             return env
-        cache_dir = self._indexes(config)[""].cache_dir if self._embeds() else None  # text-only builds leave it alone
+        cache_dir = self._settings(config).cache_dir if self._embeds() else None  # text-only builds leave it alone
         if cache_dir is not None:
             filehash.remember_in(cache_dir)
         if self.config.widget:
@@ -123,11 +123,12 @@ class EmbedPlugin(BasePlugin[EmbedConfig]):
             if not report.text_only:
                 log.info(report.cost_line(settings.price_per_million))
 
+    def _settings(self, config: MkDocsConfig) -> BuildSettings:
+        settings = self.config.build_settings(config.site_dir, config.config_file_path, self.command == "serve")
+        return dataclasses.replace(settings, site_id=config.site_name)  # sites sharing a cache keep apart
+
     def _indexes(self, config: MkDocsConfig) -> dict[str, BuildSettings]:
-        """Folder of the site ("" for the root) → its index's settings, filed under the site's name in the cache
-        folder, so that sites sharing one cache keep apart."""
-        indexes = self.config.indexes(config.site_dir, config.config_file_path, self.command == "serve")
-        return {folder: dataclasses.replace(settings, site_id=config.site_name) for folder, settings in indexes.items()}
+        return self.config.indexes(self._settings(config))
 
     def _folder_of(self, url: str) -> str:
         """The language folder (of `languages:`) that holds the page at ``url``; "" for the root's pages."""
