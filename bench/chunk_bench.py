@@ -11,7 +11,8 @@ longer than the chunking being measured; the HTML written here has the same
 structure and the same navigation size per page (about 190 bytes a page).
 
 For each size: cold chunking (no chunk cache) in ms per page, the median of
-``--repeats`` runs; then one page is added to the site, which changes the
+``--repeats`` rounds that run the sizes in turn, and its ratio to the
+smallest site's; then one page is added to the site, which changes the
 navigation of every page, and the pages chunked again are counted (the chunk
 cache is keyed on the content, so this should be 1).
 """
@@ -163,22 +164,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--work", type=Path, default=WORK)
     args = parser.parse_args(argv)
-    print(f"{'pages':>6} {'nav KB/page':>11} {'cold ms/page':>12} {'re-chunked after adding a page':>31}")
-    for size in args.pages:
-        site = args.work / f"site-{size}"
+    sites = {size: args.work / f"site-{size}" for size in args.pages}
+    for size, site in sites.items():
         write_site(site, size)
-        nav_kb = (site / "part-000/page-00000/index.html").stat().st_size / 1024
-        runs = []
-        for _ in range(args.repeats):
+    runs: dict[int, list[float]] = {size: [] for size in sites}
+    for r in range(args.repeats):  # sizes in turn, so the machine's load hits each alike
+        for size, site in sites.items():
             chunk_cache.forget()  # this process's last build
             seconds, _, count = chunk_site(site, None)
-            runs.append(seconds / count)
+            runs[size].append(seconds / count)
+        print(f"  round {r + 1}: " + ", ".join(f"{size} pages {v[-1] * 1e3:.2f} ms/page" for size, v in runs.items()),
+              flush=True)
+    smallest = statistics.median(runs[min(runs)])
+    print(f"\n{'pages':>6} {'HTML KB/page':>12} {'cold ms/page':>12} {'vs smallest':>11} {'re-chunked after adding a page':>31}")
+    for size, site in sites.items():
+        html_kb = (site / "part-000/page-00000/index.html").stat().st_size / 1024
         with tempfile.TemporaryDirectory() as cache:
             chunk_site(site, Path(cache))
             write_site(site, size + 1)
             chunk_cache.forget()
             _, rechunked, _ = chunk_site(site, Path(cache))
-        print(f"{size:6d} {nav_kb:11.0f} {statistics.median(runs) * 1e3:12.2f} {rechunked:31d}", flush=True)
+        median = statistics.median(runs[size])
+        print(f"{size:6d} {html_kb:12.0f} {median * 1e3:12.2f} {median / smallest:10.2f}x {rechunked:31d}", flush=True)
     return 0
 
 
