@@ -138,14 +138,13 @@ class EmbedConfig(base.Config):
             problems.append(("ranking", str(e)))
         return problems
 
-    def indexes(self, site_dir: str, config_file: str, serving: bool = False) -> dict[str, BuildSettings]:
-        """Folder of the site ("" for the root) → the settings of its own index.
+    def indexes(self, main: BuildSettings) -> dict[str, BuildSettings]:
+        """Folder of the site ("" for the root) → the settings of its own index, from the root's ``main``.
 
         Each folder of ``languages`` gets an index of its pages in its language,
         under its own ``assets/mkdocs-embed/`` and its own part of the cache folder;
         the root's index leaves those folders out.
         """
-        main = self.build_settings(site_dir, config_file, serving)
         folders = {"": dataclasses.replace(main, exclude=(*main.exclude, *(f"{f}/*" for f in self.languages)))}
         for folder, language in self.languages.items():
             folders[folder] = dataclasses.replace(

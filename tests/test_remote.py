@@ -22,6 +22,7 @@ from mkdocs_embed.search.reader import load_index
 from mkdocs_embed.settings import BuildSettings, RemoteSettings
 from mkdocs_embed.store.cache import VectorCache
 from tests.embedding_server import SERVED_NAME, fault_proxy, infinity_executable, start_infinity
+from tests.needs import missing
 
 pytestmark = [pytest.mark.slow, pytest.mark.remote]
 
@@ -30,15 +31,14 @@ SECTIONS = 5
 WORDS = ("index vector cache build chunk model token graph search page section heading query browser server "
          "deploy worker thread memory disk file folder manifest lighthouse glacier orchard harbour meadow").split()
 SECRET = "sk-test-do-not-leak-7f3a9c"
+NO_SERVER = "no Infinity server installed (`make infinity` installs it into .venv-infinity)"
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     executable = infinity_executable()
     if executable is None:
-        if os.environ.get("CI"):
-            pytest.fail("CI needs the embedding server: `make infinity` installs it into .venv-infinity")
-        pytest.skip("no Infinity server installed (make infinity)")
+        missing(NO_SERVER)
     running = start_infinity(executable, tmp_path_factory.mktemp("infinity") / "server.log")
     yield running
     running.kill()
@@ -170,7 +170,7 @@ def test_dimensions_that_change_mid_backfill_stop_it(server, tmp_path):
 def test_server_killed_mid_backfill_then_resumed_embeds_only_the_rest(tmp_path, monkeypatch):
     executable = infinity_executable()
     if executable is None:
-        pytest.skip("no Infinity server installed (make infinity)")
+        missing(NO_SERVER)
     monkeypatch.setattr(remote, "ATTEMPTS", 3)
     first = start_infinity(executable, tmp_path / "server.log")
     try:

@@ -6,7 +6,6 @@ import contextlib
 import json
 import queue
 import re
-import socket
 import subprocess
 import sys
 import threading
@@ -22,6 +21,7 @@ from mkdocs_embed.format.base import decompress
 from mkdocs_embed.format.manifest import check_manifest
 from mkdocs_embed.format.pages import decode_fragment, decode_pages, page_chunks
 from mkdocs_embed.layout import ASSET_DIR, MANIFEST
+from tests.embedding_server import free_port
 
 pytestmark = pytest.mark.slow
 
@@ -51,12 +51,6 @@ def write_project(root: Path, serve_option: bool | None = None) -> None:
         body = "\n\n".join(f"## {aspect.title()}\n\n{section_text(topic, aspect)}" for aspect in ASPECTS)
         (docs / f"{topic}.md").write_text(f"# {topic.title()}\n\n{body}\n")
     (docs / "index.md").write_text("# Home\n\n" + section_text("this site", "purpose") + "\n")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass

@@ -17,7 +17,7 @@ import contextlib
 import hashlib
 import logging
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,14 +60,7 @@ def build_model(spec: ModelSpec, cache_dir: Path, optimize: bool) -> BuildModel:
     if not optimize:
         return plain
     target = cache_dir / "models" / f"{spec.fingerprint}-{VARIANT}.onnx"
-
-    def make() -> bytes:
-        log.info("embed: preparing the optimised build model for %s (once per model)", spec.name)
-        prepared = prepare(spec.onnx_path)
-        check_agreement(spec, prepared)
-        return prepared
-
-    if not derive_once(target, make, f"optimise {spec.name}"):
+    if not derive_checked(spec, target, prepare, "the optimised build model"):
         return plain
     key = hashlib.sha256(f"{spec.fingerprint}\0{VARIANT}".encode()).hexdigest()[:16]
     return BuildModel(target, key, VARIANT)
@@ -129,6 +122,19 @@ def quiet(*names: str) -> Iterator[None]:
     finally:
         for logger, level in zip(loggers, levels):
             logger.setLevel(level)
+
+
+def derive_checked(spec: ModelSpec, target: Path, transform: Callable[[Path], bytes], what: str) -> bool:
+    """Make ``target`` from the model's ONNX file once, kept only if its vectors agree with the model's
+    (build and browser models must embed alike); False, with one warning, when it can't be."""
+
+    def make() -> bytes:
+        log.info("embed: preparing %s for %s (once per model)", what, spec.name)
+        made = transform(spec.onnx_path)
+        check_agreement(spec, made)
+        return made
+
+    return derive_once(target, make, f"prepare {what} for {spec.name}")
 
 
 def check_agreement(spec: ModelSpec, prepared: bytes) -> None:

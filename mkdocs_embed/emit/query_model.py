@@ -15,9 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..embed.optimize import check_agreement, quiet
-from ..log import log
-from ..model.derived import derive_once
+from ..embed.optimize import derive_checked, quiet
 from ..model.spec import ModelSpec
 
 RECIPE = "emb4b32-v1"
@@ -35,14 +33,7 @@ def query_model(spec: ModelSpec, cache_dir: Path | None) -> Path:
     if cache_dir is None:
         return spec.onnx_path
     target = cache_dir / "models" / f"{spec.fingerprint}-query-{RECIPE}.onnx"
-
-    def make() -> bytes:
-        log.info("embed: preparing the browser's query model for %s (once per model)", spec.name)
-        compacted = compact(spec.onnx_path)
-        check_agreement(spec, compacted)
-        return compacted
-
-    return target if derive_once(target, make, f"make a compact query model of {spec.name}") else spec.onnx_path
+    return target if derive_checked(spec, target, compact, "the browser's query model") else spec.onnx_path
 
 
 def compact(onnx_path: Path) -> bytes:

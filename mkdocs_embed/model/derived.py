@@ -27,7 +27,7 @@ def derive_once(target: Path, make: Callable[[], bytes], what: str) -> bool:
     try:
         data = make()
     except ImportError as exc:  # a library missing here, not a model that can't be derived: not remembered
-        log.warning("embed: cannot %s (%s); using it as is", what, exc)
+        log.warning("embed: cannot %s (%s); using it as is until that is installed", what, exc)
         return False
     except Exception as exc:  # onnx, the optimisers and the checks raise many types; any means "use the original"
         log.warning("embed: cannot %s (%s); using it as is", what, exc)

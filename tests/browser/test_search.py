@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from .helpers import OPTION, search
+from .helpers import MODEL_TIMEOUT_MS, OPTION, search
+
+LISTBOX = "#mkdocs-embed-listbox"
 
 # Paraphrases: none of them repeats the heading it should find.
 QUESTIONS = [
@@ -128,4 +130,25 @@ def test_text_only_index_searches_with_bm25_and_loads_no_model(build_site, serve
     loaded = {name.split(".")[0] for name in requested}
     assert not loaded & {"vectors", "graph", "model", "tokenizer", "worker", "ort-wasm-simd-threaded"}, requested
     assert {"pages", "lexical", "postings", "fragments"} <= loaded
+    assert w.errors() == []
+
+
+def test_a_held_row_stays_put_when_semantic_results_arrive(build_site, serve, browser_page):
+    w = browser_page()
+    page = w.page
+    page.goto(serve(build_site("mkdocs")))
+    page.keyboard.press("/")
+    query = "hide a page from the search index"
+    hrefs = search(page, query, mode="lexical")
+    options = page.query_selector_all(OPTION)
+    held = options[1]
+    held.hover()
+    shown = [a.get_attribute("href") for a in options]
+    page.locator(f"{LISTBOX}[data-pending=hybrid]").wait_for(state="attached", timeout=MODEL_TIMEOUT_MS)
+    # (The status line above the list still comes and goes as the model loads; the rows keep their order.)
+    assert [a.get_attribute("href") for a in page.query_selector_all(OPTION)] == shown, "no row moved under the pointer"
+    assert page.get_attribute(LISTBOX, "data-mode") == "lexical"
+    page.mouse.move(2, 2)  # off the list: the semantic results come in
+    page.locator(f"{LISTBOX}[data-mode=hybrid]:not([data-pending])").wait_for(state="attached", timeout=5_000)
+    assert hrefs and page.query_selector_all(OPTION)
     assert w.errors() == []

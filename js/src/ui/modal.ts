@@ -24,7 +24,15 @@ export class Modal implements View {
   private options: HTMLAnchorElement[] = [];
   private active = -1;
   /** Set when the arrow keys chose the active row: a re-ranking of the same query keeps that row. */
-  private chosen: { query: string; chunk: string } | null = null;
+  private chosen: { query: string; href: string } | null = null;
+  /** Whether the pointer is over the result list. */
+  private hovering = false;
+  /**
+   * Hybrid results that arrived while the pointer was over the same query's
+   * BM25 results: shown when it leaves the list or an arrow key is pressed,
+   * so no row moves under the pointer.
+   */
+  private pending: Answer | null = null;
   private returnFocus: Element | null = null;
 
   constructor(
@@ -61,6 +69,11 @@ export class Modal implements View {
     bar.append(this.input, close);
     this.status = el("div", `${ID}__status`, { role: "status", "aria-live": "polite" });
     this.listbox = el("div", `${ID}__results`, { id: `${ID}-listbox`, role: "listbox", "aria-label": strings.say("results") });
+    this.listbox.addEventListener("pointerenter", () => (this.hovering = true));
+    this.listbox.addEventListener("pointerleave", () => {
+      this.hovering = false;
+      this.release();
+    });
     dialog.append(bar, this.status, this.listbox);
     this.root.append(backdrop, dialog);
     this.input.addEventListener("input", () => this.onQuery(this.input.value));
@@ -97,10 +110,11 @@ export class Modal implements View {
   private onKey(e: KeyboardEvent): void {
     if (e.key === "ArrowDown" || e.key === "ArrowUp") {
       e.preventDefault();
+      this.release();
       if (this.options.length === 0) return;
       const step = e.key === "ArrowDown" ? 1 : -1;
       this.setActive((this.active + step + this.options.length) % this.options.length);
-      this.chosen = { query: this.listbox.dataset.query ?? "", chunk: this.options[this.active].dataset.chunk ?? "" };
+      this.chosen = { query: this.listbox.dataset.query ?? "", href: this.options[this.active].href };
     } else if (e.key === "Enter") {
       const target = this.options[Math.max(this.active, 0)];
       if (target !== undefined) {
@@ -139,15 +153,42 @@ export class Modal implements View {
     this.status.hidden = message === "";
   }
 
+  /** Show the answer held back while the reader held a row, if any. */
+  private release(): void {
+    if (this.pending !== null) this.render(this.pending);
+  }
+
   /**
-   * Render one answer. When hybrid results replace the BM25 ones for the same
-   * query, a row the user moved to with the arrow keys stays active if it is
-   * still listed; otherwise the best result is.
+   * Render one answer. Hybrid results for the query whose BM25 results are
+   * shown wait while the pointer is over the list (see `pending`), so no row
+   * moves under it. When they are shown, a row the user moved to with the
+   * arrow keys stays active if it is still listed (the same section, even
+   * when another of its chunks now represents it); otherwise the best result is.
    */
   showResults(answer: Answer): void {
+    const { query, mode } = answer;
+    const shown = this.listbox.dataset;
+    if (this.hovering && shown.query === query && shown.mode !== mode && this.options.length > 0) {
+      this.pending = answer;
+      shown.pending = mode;
+      return;
+    }
+    // Excerpts filling in the rows already shown keep what waits behind them.
+    const fillIn = this.pending !== null && this.pending.query === query && shown.mode === mode;
+    const pending = fillIn ? this.pending : null;
+    this.render(answer);
+    if (pending !== null) {
+      this.pending = pending;
+      shown.pending = pending.mode;
+    }
+  }
+
+  private render(answer: Answer): void {
     const { query, mode, results, groups } = answer;
+    this.pending = null;
+    delete this.listbox.dataset.pending;
     const pattern = termPattern(answer.terms);
-    const keep = this.chosen !== null && this.chosen.query === query ? this.chosen.chunk : null;
+    const keep = this.chosen !== null && this.chosen.query === query ? this.chosen.href : null;
     const items = document.createDocumentFragment(); // built apart, attached at once: one style and layout pass
     this.listbox.dataset.mode = mode;
     this.listbox.dataset.query = query;
@@ -190,7 +231,7 @@ export class Modal implements View {
     this.listbox.replaceChildren(items);
     this.input.setAttribute("aria-expanded", String(this.options.length > 0));
     this.input.removeAttribute("aria-activedescendant");
-    const kept = keep === null ? -1 : this.options.findIndex((o) => o.dataset.chunk === keep);
+    const kept = keep === null ? -1 : this.options.findIndex((o) => o.href === keep);
     if (kept < 0) this.chosen = null;
     if (this.options.length > 0) this.setActive(Math.max(kept, 0), kept > 0);
   }
