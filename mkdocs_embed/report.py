@@ -10,8 +10,10 @@ class BuildReport:
     pages: int = 0
     chunks: int = 0
     embedded: int = 0
+    """Distinct chunks embedded by this build; the rest of ``chunks`` had vectors already."""
     reused: int = 0
     dropped: int = 0
+    """Vectors of chunks that are gone, left out of the cache."""
     skipped_pages: int = 0
     chunked_pages: int = 0
     """Pages cut into chunks afresh, rather than read from the chunk cache."""

@@ -22,10 +22,12 @@ MODES = ("hybrid", "dense", "lexical")
 @dataclass(frozen=True)
 class Result:
     chunk_id: int
+    """The section's best chunk, which stands for it."""
     url: str
     anchor: str
     path: tuple[str, ...]
     score: float
+    """Fused (hybrid), cosine (dense) or BM25 (lexical): comparable within one list only."""
 
     @property
     def href(self) -> str:
