@@ -70,6 +70,9 @@ Internal note: zebraunicorn is a secret word.
 
 ## Last words
 
+<span class="mdx-badge"><span class="mdx-badge__icon">v</span><span class="mdx-badge__text">9.5.0 .zipzz</span></span>
+[Get startedzz](#installing){{ .md-button }}
+
 That is all you need to know to get started with the frobnicator today; the
 reference pages describe every command and option in much more detail, and
 the changelog lists what changed in each release since the first one.
@@ -147,7 +150,8 @@ def test_code_tables_and_admonitions_are_text(guide):
 
 def test_chrome_and_excluded_content_are_dropped(guide):
     everything = "\n".join(c.embed_text for c in guide)
-    for chrome in ("Sitenamezz", "¶", "Built with MkDocs", "Made with", "Search", "Previous", "Next", "Home"):
+    for chrome in ("Sitenamezz", "¶", "Built with MkDocs", "Made with", "Search", "Previous", "Next", "Home",
+                   ".zipzz", "Get startedzz"):
         assert chrome not in everything
     assert "zebraunicorn" not in everything
     assert "Empty heading" not in everything  # an empty section vanishes

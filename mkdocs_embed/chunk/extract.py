@@ -37,8 +37,10 @@ _SKIP_TAGS = frozenset(
 )
 _SKIP_CLASSES = frozenset(
     "headerlink md-source-file md-feedback md-content__button toc linenodiv "
-    "linenos md-top md-dialog".split()
+    "linenos md-top md-dialog md-button mdx-badge".split()
 )
+"""Theme furniture inside the content: permalinks, page actions, buttons, and the version badges of
+Material's own docs ("9.5.0", "insiders"), which are not what a page says."""
 _SKIP_ROLES = frozenset(("navigation", "search", "contentinfo"))
 _BODY_CHROME = frozenset(("header", "aside"))
 """Dropped only when the whole ``<body>`` is the content root."""
