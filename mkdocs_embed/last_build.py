@@ -33,7 +33,7 @@ from pathlib import Path
 
 from .atomic import link_or_copy, remove_stale, write_atomic
 from .code_digest import code_digest
-from .collect.pages import html_files, page_content
+from .collect.pages import excluded, html_files, page_content
 from .emit import shipped
 from .errors import EmbedError
 from .filehash import stat_signature
@@ -95,8 +95,8 @@ def inputs_digest(settings: BuildSettings) -> str | None:
         inputs = [_FORMAT, repr(options), code_digest(), [[str(path), *stat_signature(path)] for path in model_files]]
         digest = hashlib.sha256(json.dumps(inputs).encode())
         for rel in sorted(html_files(settings.site_dir)):
-            if rel.startswith(ASSET_DIR + "/"):
-                continue
+            if rel.startswith(ASSET_DIR + "/") or excluded(rel, settings.exclude):  # never indexed (a language
+                continue  # folder's pages, for the root's index): they change nothing of this index
             data = page_content((settings.site_dir / rel).read_bytes())
             digest.update(b"%s\0%d\0" % (rel.encode("utf-8", "surrogateescape"), len(data)))
             digest.update(data)

@@ -59,7 +59,8 @@ def build_index(settings: BuildSettings, embed: bool = True) -> BuildReport:
     chunk_fp = chunk_settings.fingerprint()
     optimize = embed and settings.model.optimize and settings.model.provider == "cpu" and settings.backend is None
     model = build_model(spec, user_cache_dir(), optimize)
-    keys = [chunk_key(_key_fingerprint(spec, settings, model), chunk_fp, c.embed_text) for c in chunks]
+    model_fp = _key_fingerprint(spec, settings, model)
+    keys = [chunk_key(model_fp, chunk_fp, c.embed_text) for c in chunks]
     if not embed:
         report.chunks, report.text_only = len(chunks), True
         report.index_bytes = emit_index(settings, spec, chunks, None, DerivedFiles(None))  # leaves the cache folder alone

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.needs import missing
+
 ROOT = Path(__file__).resolve().parent.parent
 ASSETS = ROOT / "mkdocs_embed" / "assets"
 
@@ -32,7 +34,7 @@ def run(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) 
 def dist(tmp_path_factory) -> Path:
     """The sdist and the wheel built from it, as the release workflow builds them."""
     if not (ASSETS / "bundle.json").is_file():
-        pytest.skip("the widget bundle is not built (run `make js`, which `make test` does first)")
+        missing("the widget bundle is not built (run `make js`, which `make test` does first)")
     out = tmp_path_factory.mktemp("dist")
     result = run(sys.executable, "-m", "build", "-o", str(out), str(ROOT))
     assert result.returncode == 0, result.stdout + result.stderr

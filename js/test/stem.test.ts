@@ -5,6 +5,7 @@ import { LexicalIndex } from "../src/core/lexical";
 import { type StemmerClass, createStemmer, ensureStemmer } from "../src/core/stem";
 import { LANGUAGES } from "../src/core/snowball/languages";
 import { fixture, fixtureBytes } from "./fixtures";
+import { encodeHead } from "./helpers/index-builder";
 
 interface Stems {
   missing: string[];
@@ -50,10 +51,12 @@ test("a language the widget does not bundle is loaded once, then stems", async (
 
 test("opening a lexical index loads its language's stemmer first", async () => {
   const languages: string[] = [];
-  const index = await LexicalIndex.open(fixtureBytes("lexical", "lexical.bin"), "lexical.bin", undefined, async (language) => {
-    languages.push(language);
-    return stemmerOf(language);
-  });
+  const load = async (language: string) => (languages.push(language), stemmerOf(language));
+  const english = await LexicalIndex.open(fixtureBytes("lexical", "lexical.bin"), "lexical.bin", undefined, load);
   assert.deepEqual(languages, []); // the fixture is English, which the widget bundles
-  assert.equal(index.analyzer.stemmed, true);
+  assert.equal(english.analyzer.stemmed, true);
+  const header = { language: "dutch", stopwords: [], k1: 1.2, b: 0.75, heading_boost: 3, version: 3, postings: ["postings.0123456789ab.bin.zst"] };
+  const dutch = await LexicalIndex.open(encodeHead(header, [1]), "head", undefined, load);
+  assert.deepEqual(languages, ["dutch"]); // loaded before the analyzer is made, which stems with it at once
+  assert.deepEqual(dutch.analyzer.terms("fietsen"), ["fiets"]);
 });

@@ -17,6 +17,7 @@ or that has neither root, is parsed whole.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -81,7 +82,8 @@ def extract(html: str) -> ExtractedPage:
     if located is not None:
         kind, body, start = located
         scanner = _Scanner(kind)
-        pieces = [html[:body], *(html[i : i + FEED_CHARS] for i in range(start, len(html), FEED_CHARS))]
+        # sliced as the parser asks for them: it stops at the root's end, so the rest is never copied
+        pieces = itertools.chain((html[:body],), (html[i : i + FEED_CHARS] for i in range(start, len(html), FEED_CHARS)))
         if _parse(pieces, scanner):
             return scanner.result()
     return extract_whole(html)

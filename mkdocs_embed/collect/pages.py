@@ -67,6 +67,12 @@ def page_url(rel_path: str) -> str:
     return rel_path
 
 
+def excluded(rel: str, exclude: Sequence[str]) -> bool:
+    """Whether the page at ``rel`` (its path in the site) matches an ``exclude`` glob, by path or by URL."""
+    url = page_url(rel)
+    return any(fnmatchcase(rel, g) or fnmatchcase(url, g) for g in exclude)
+
+
 def collect_pages(
     site_dir: Path,
     exclude: Sequence[str] = (),
@@ -84,7 +90,7 @@ def collect_pages(
         url = page_url(rel)
         if rel in THEME_PAGES or rel.startswith(ASSET_DIR + "/"):
             continue
-        if any(fnmatchcase(rel, g) or fnmatchcase(url, g) for g in exclude):
+        if excluded(rel, exclude):
             continue
         path = site_dir / rel
         try:

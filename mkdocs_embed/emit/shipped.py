@@ -45,5 +45,14 @@ def owned_copy(source: Path, store: Path) -> Path:
         pass  # not there yet
     copy_atomic(source, copy)
     earlier = re.compile(r"[0-9a-f]{16}\." + re.escape(source.name))
-    remove_stale(store, earlier.fullmatch, keep={copy.name})  # copies of this file's earlier versions
+
+    def unlinked_earlier(name: str) -> bool:
+        """A copy of an earlier version that nothing links to: the store is shared by every project of
+        the user, and another project's site or last build may still link a copy of the same name."""
+        try:
+            return bool(earlier.fullmatch(name)) and (store / name).stat().st_nlink == 1
+        except OSError:
+            return False
+
+    remove_stale(store, unlinked_earlier, keep={copy.name})
     return copy

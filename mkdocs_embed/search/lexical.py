@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
 from collections.abc import Callable
 
 from mkdocs_embed.format.base import FormatError
@@ -25,15 +26,6 @@ STEM_SLACK = 3
 """A typed word may run this many characters past a stem it extends (``installa`` → ``instal``)."""
 
 
-def extends(prefix: str, term: str) -> bool:
-    """Whether the word being typed may end up as ``term``: the term starts with it, or it runs a
-    little past a stem (stems drop suffixes, so ``configura`` is on its way to ``configur``). Whole
-    compounds (``install.html``) are left out: their parts are terms of their own."""
-    if _SEPARATOR.search(term):
-        return False
-    if term.startswith(prefix):
-        return True
-    return len(term) >= PREFIX_MIN and prefix.startswith(term) and len(prefix) - len(term) <= STEM_SLACK
 
 
 class LexicalIndex:
@@ -52,6 +44,16 @@ class LexicalIndex:
             avgdl = 1.0
         k1, b = self.k1, self.b
         self._norm = [k1 * (1 - b + b * dl / avgdl) for dl in self.lengths]
+        # What the word being typed may become, sorted once per index rather than scanned per query. Whole
+        # compounds (``install.html``) are left out, their parts are terms of their own; so are terms beyond
+        # the BMP, which the widget's UTF-16 order would sort apart.
+        typeable = sorted(
+            (term, int(shard.df[i])) for shard in shards for term, i in shard.terms.items()
+            if not _SEPARATOR.search(term) and max(term) <= "\uffff"
+        )
+        self._typeable_terms = [term for term, _ in typeable]
+        self._typeable_df = [df for _, df in typeable]
+        self._df_of_typeable = dict(typeable)
 
     @classmethod
     def from_files(cls, head: bytes, read: Callable[[str], bytes], n_chunks: int | None = None) -> LexicalIndex:
@@ -72,13 +74,19 @@ class LexicalIndex:
         prefix = self.analyzer.typed_prefix(query)
         if prefix is None:
             return []
+        found = []
+        start = bisect_left(self._typeable_terms, prefix)  # the terms that start with it
+        for at in range(start, len(self._typeable_terms)):
+            if not self._typeable_terms[at].startswith(prefix):
+                break
+            found.append((self._typeable_terms[at], self._typeable_df[at]))
+        # or that it runs a little past: stems drop suffixes, so ``configura`` is on its way to ``configur``
+        for size in range(max(PREFIX_MIN, len(prefix) - STEM_SLACK), len(prefix)):
+            df = self._df_of_typeable.get(prefix[:size])
+            if df is not None:
+                found.append((prefix[:size], df))
         whole = set(self.analyzer.query_terms(query))
-        found = [
-            (term, int(shard.df[i]))
-            for shard in self._shards
-            for term, i in shard.terms.items()
-            if term not in whole and max(term) <= "\uffff" and extends(prefix, term)
-        ]
+        found = [item for item in found if item[0] not in whole]
         found.sort(key=lambda item: (-item[1], item[0]))
         return found[:PREFIX_TERMS]
 

@@ -29,9 +29,9 @@ FILE = "chunks.json"
 Cut = Callable[[Page, ExtractedPage], list[Chunk]]
 """A page and its extracted text → its chunks."""
 
-_CONTENT_OF_PAGE: RebuildMemo[bytes, bytes] = RebuildMemo()
-_CHUNKS_OF_CONTENT: RebuildMemo[bytes, list[Chunk]] = RebuildMemo()
-"""Kept across the rebuilds of `mkdocs serve`, and seeded from the cache folder."""
+_MEMOS: dict[Path | None, tuple[RebuildMemo[bytes, bytes], RebuildMemo[bytes, list[Chunk]]]] = {}
+"""(page hash → content hash, content hash → chunks) of each records folder, one per site and language index:
+kept across the rebuilds of `mkdocs serve`, and seeded from that folder."""
 
 
 def chunk_pages(
@@ -42,10 +42,11 @@ def chunk_pages(
     ``salt`` names everything else that the chunks depend on (model and chunker settings).
     """
     path = folder / FILE if folder is not None else None
+    content_of_page, chunks_of_content = _MEMOS.setdefault(folder, (RebuildMemo(), RebuildMemo()))
     if path is not None:
         stored_pages, stored_chunks = load_chunks(path)
-        _CONTENT_OF_PAGE.seed(stored_pages)
-        _CHUNKS_OF_CONTENT.seed(stored_chunks)
+        content_of_page.seed(stored_pages)
+        chunks_of_content.seed(stored_chunks)
     chunks: list[Chunk] = []
     for page in pages:
         page_key = hashlib.sha256(salt + page.url.encode() + b"\0" + page_content(page.html.encode("utf-8", "surrogatepass"))).digest()
@@ -60,13 +61,13 @@ def chunk_pages(
             return cut(page, extracted[0] if extracted else extract(page.html))
 
         try:
-            chunks.extend(_CHUNKS_OF_CONTENT.get(_CONTENT_OF_PAGE.get(page_key, key_of_content), fresh))
+            chunks.extend(chunks_of_content.get(content_of_page.get(page_key, key_of_content), fresh))
         except EmbedError:  # the tokenizer cannot be read: no page could be chunked
             raise
         except Exception as exc:  # one broken page must not stop the build
             log.warning("embed: skipping %s: %s", page.path, exc)
             report.skipped_pages += 1
-    by_page, by_content = _CONTENT_OF_PAGE.end_build(), _CHUNKS_OF_CONTENT.end_build()
+    by_page, by_content = content_of_page.end_build(), chunks_of_content.end_build()
     if path is not None and (report.chunked_pages or by_page != stored_pages or not path.exists()):
         save_chunks(path, by_page, by_content)
     report.pages = len(pages) - report.skipped_pages
@@ -82,9 +83,7 @@ def content_key(salt: bytes, url: str, page: ExtractedPage) -> bytes:
 
 def forget() -> None:
     """Drop what this process remembers of its previous builds (benchmarks of a cold build)."""
-    for memo in (_CONTENT_OF_PAGE, _CHUNKS_OF_CONTENT):
-        memo.end_build()
-        memo.end_build()
+    _MEMOS.clear()
 
 
 def load_chunks(path: Path) -> tuple[dict[bytes, bytes], dict[bytes, list[Chunk]]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
+from tests.needs import missing
 
 OPTION = "#mkdocs-embed-listbox [role=option]"
 STATUS = ".mkdocs-embed__status"
@@ -45,7 +45,7 @@ def wait_status(page, text: str | None = None, tone: str | None = None, timeout:
 def serious_violations(page) -> list[dict]:
     """axe-core's serious and critical findings in the open dialog: rule, impact, the first few nodes and why."""
     if not AXE.is_file():
-        pytest.skip("axe-core is not installed: run `npm ci` in js/")
+        missing("axe-core is not installed: run `npm ci` in js/")
     page.add_script_tag(path=str(AXE))
     return page.evaluate("""async () => {
       const result = await axe.run(document.querySelector(".mkdocs-embed"));

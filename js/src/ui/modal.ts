@@ -24,7 +24,7 @@ export class Modal implements View {
   private options: HTMLAnchorElement[] = [];
   private active = -1;
   /** Set when the arrow keys chose the active row: a re-ranking of the same query keeps that row. */
-  private chosen: { query: string; href: string } | null = null;
+  private chosen: { query: string; section: string } | null = null;
   /** Whether the pointer is over the result list. */
   private hovering = false;
   /**
@@ -114,7 +114,7 @@ export class Modal implements View {
       if (this.options.length === 0) return;
       const step = e.key === "ArrowDown" ? 1 : -1;
       this.setActive((this.active + step + this.options.length) % this.options.length);
-      this.chosen = { query: this.listbox.dataset.query ?? "", href: this.options[this.active].href };
+      this.chosen = { query: this.listbox.dataset.query ?? "", section: this.options[this.active].dataset.section ?? "" };
     } else if (e.key === "Enter") {
       const target = this.options[Math.max(this.active, 0)];
       if (target !== undefined) {
@@ -188,7 +188,7 @@ export class Modal implements View {
     this.pending = null;
     delete this.listbox.dataset.pending;
     const pattern = termPattern(answer.terms);
-    const keep = this.chosen !== null && this.chosen.query === query ? this.chosen.href : null;
+    const keep = this.chosen !== null && this.chosen.query === query ? this.chosen.section : null;
     const items = document.createDocumentFragment(); // built apart, attached at once: one style and layout pass
     this.listbox.dataset.mode = mode;
     this.listbox.dataset.query = query;
@@ -205,6 +205,7 @@ export class Modal implements View {
         const option = el("a", `${ID}__option`, { role: "option", id: `${ID}-option-${n++}`, "aria-selected": "false", tabindex: "-1" });
         option.href = resultHref(this.siteRoot, r);
         option.dataset.chunk = String(r.id);
+        option.dataset.section = `${r.page}\n${r.path.join("\n")}`; // known before its anchor: fragments fill that in
         option.dataset.rank = String(r.rank);
         option.addEventListener("click", (e) => {
           if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey) return;
@@ -231,7 +232,7 @@ export class Modal implements View {
     this.listbox.replaceChildren(items);
     this.input.setAttribute("aria-expanded", String(this.options.length > 0));
     this.input.removeAttribute("aria-activedescendant");
-    const kept = keep === null ? -1 : this.options.findIndex((o) => o.href === keep);
+    const kept = keep === null ? -1 : this.options.findIndex((o) => o.dataset.section === keep);
     if (kept < 0) this.chosen = null;
     if (this.options.length > 0) this.setActive(Math.max(kept, 0), kept > 0);
   }
